@@ -29,7 +29,8 @@ They are **derived**, not looked up, by a small set of rules applied to the cano
 
 One-point kernels are computed directly and, when that fails, as the two-point kernel at b = a.
 Whatever fails yields ``None`` with the reason in ``KernelSet.notes``; numerical evaluation then
-falls back to :mod:`meanfield_sym.quadrature`.
+falls back to :mod:`meanfield_sym.kernel_tables` (Chebyshev tables of quadrature values) and
+:mod:`meanfield_sym.quadrature`.
 
 Float64 evaluation (``KernelSet.one_point`` …) uses numerically stable forms produced from the
 closed forms by :func:`stable_form`: ``asin``/``acos`` become ``arctan2`` with square roots of
@@ -557,8 +558,10 @@ class KernelSet:
                 args = (Q,) if name.startswith("one_point") else (A, B)
                 fn = _lambdify(expr, args)
                 if fn is None:
-                    from . import quadrature  # fallback for kernels without closed forms
-                    fn = getattr(quadrature.kernels(self.activation), name)
+                    # no closed form: validated Chebyshev tables of quadrature values, and the
+                    # quadrature itself outside the tables (meanfield_sym.kernel_tables)
+                    from . import kernel_tables
+                    fn = getattr(kernel_tables.kernels(self.activation), name)
                 self._numeric[name] = fn
             return self._numeric[name]
 

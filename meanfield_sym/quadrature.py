@@ -72,13 +72,15 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-__all__ = ["one_point", "two_point", "kernels", "QuadratureKernels", "TARGET_RTOL",
+__all__ = ["one_point", "two_point", "kernels", "QuadratureKernels", "TARGET_RTOL", "target",
            "QuadratureError"]
 
 #: Relative accuracy the evaluators aim for (issues 2 and 3); see the module docstring for the floor.
 TARGET_RTOL = 1e-12
 #: Fraction of E|fg| below which |I| is not used as the scale of the relative target (cancellation).
 _FLOOR_FRACTION = 1e-3
+#: Round-off floor of an error estimate, relative to the integral of |f g| (8 ulp).
+_ROUNDOFF = 8 * np.finfo(float).eps
 #: z-truncation: 2 Φ(-8.5) ≈ 1.9e-17, below float64 resolution of any O(1) mean.
 _L = 8.5
 #: Trapezoid step in the mapped variable for the first attempt (tuned on tanh: gives ~1e-14).
@@ -227,7 +229,7 @@ def _estimate(t1, t2, t4, absint, cap=2.5):
         kappa = np.log(e2 + 1e-300) / np.log(np.minimum(e4, 0.5) + 1e-300)
     kappa = np.where(e4 < e2, 1.0, np.clip(kappa, 1.0, cap))
     est = np.minimum(10.0 * e2 ** kappa, e2)
-    return S * np.maximum(est, 8 * np.finfo(float).eps)
+    return S * np.maximum(est, _ROUNDOFF)
 
 
 def _estimate_analytic(t1, t2, t4, absint, h, strip):
@@ -260,7 +262,7 @@ def _estimate_analytic(t1, t2, t4, absint, h, strip):
     pred2 = np.maximum(e2, e4 * np.maximum(theory_2h, np.minimum(e4, 1.0) ** 2))
     est = 10.0 * pred2 * np.maximum(theory_h, np.minimum(pred2, 1.0) ** 2)
     est = np.minimum(est, np.maximum(e2, e4))
-    return S * np.maximum(est, 8 * np.finfo(float).eps)
+    return S * np.maximum(est, _ROUNDOFF)
 
 
 #: Effective strip half-widths (mapped variable) for :func:`_estimate_analytic`, calibrated.
@@ -291,6 +293,8 @@ _TENSOR_N = np.array([
     [56, 56, 56, 56, 56, 64, 72, 88, 112],
     [64, 64, 56, 64, 64, 72, 80, 96, 120]])
 _TENSOR_LOGA = np.linspace(-2, 2, 13)
+#: Largest log10(a_eff) for the tensor scheme (its grid overflows beyond ~1e3.5).
+_TENSOR_MAX_LOGA = 3.0
 # Conditional scheme (outer n1, inner n2): rows a_eff = 10**(-2 + k/2) (k = 0..8).
 _COND_C = (0.8, 0.9, 0.95, 0.97, 0.99, 0.997, 0.999, 0.9997, 0.9999, 0.99999)
 _COND_N = np.array([
@@ -330,8 +334,22 @@ def _round8(n):
     return (np.ceil(np.asarray(n, float) / 8) * 8).astype(int)
 
 
-def _target(values, absint, rtol):
-    return rtol * np.maximum(np.abs(values), _FLOOR_FRACTION * absint)
+def target(values, absint, rtol=TARGET_RTOL):
+    r"""Absolute accuracy the evaluators aim for (module docstring, *Accuracy target*).
+
+    ``max(rtol × max(|I|, 1e-3 E|fg|), 8 ε E|fg|)``: relative to the value, except where the value
+    is a cancellation (far below :math:`E|fg|`); never below the round-off floor :math:`8\epsilon
+    E|fg|` of a float64 sum of terms whose absolute values add up to :math:`E|fg|` (the error
+    estimates never claim less, so a target below it could not be met by any float64 rule).
+
+    Examples
+    --------
+    >>> float(target(0.5, 1.0, 1e-12)), float(target(0.0, 1.0, 1e-12)) == 8 * np.finfo(float).eps
+    (5e-13, True)
+    """
+    absint = np.asarray(absint, float)
+    return np.maximum(rtol * np.maximum(np.abs(values), _FLOOR_FRACTION * absint),
+                      _ROUNDOFF * absint)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,7 +421,7 @@ def _steps_1d(sq, kinks, scale, center):
 
 
 def one_point(f: Callable, q, kinks: Sequence[float] = (), *, scale: float = 1.0,
-              center: float = 0.0, rtol: float = TARGET_RTOL):
+              center: float = 0.0, rtol: float = TARGET_RTOL, full_output: bool = False):
     r"""Gaussian mean :math:`E[f(\sqrt q\,u)]`, :math:`u \sim N(0,1)`, with an error estimate.
 
     The one-point kernels of the mean-field recursions (*Universal statistics*, Eq. (6):
@@ -426,11 +444,13 @@ def one_point(f: Callable, q, kinks: Sequence[float] = (), *, scale: float = 1.0
     rtol : float
         Relative accuracy target (see the module docstring for the scale it is relative to);
         points that miss it are refined.
+    full_output : bool
+        Also return :math:`E|f|` (the scale the target is relative to, see :func:`target`).
 
     Returns
     -------
     values, error : ndarray
-        Same shape as ``q``.
+        Same shape as ``q``; with ``full_output`` a third array, :math:`E|f(\sqrt q\,u)|`.
 
     Examples
     --------
@@ -444,12 +464,13 @@ def one_point(f: Callable, q, kinks: Sequence[float] = (), *, scale: float = 1.0
     nsteps = _steps_1d(flat, kinks, scale, center)
     vals = np.empty(flat.size)
     errs = np.empty(flat.size)
+    l1 = np.empty(flat.size)
     todo = np.arange(flat.size)
     for attempt in range(_MAX_REFINE + 1):
         t1, t2, t4, ab = _one_point_flat(f, flat[todo], kinks, scale, center, nsteps[todo])
         e = _estimate(t1, t2, t4, ab, 1.5 if kinks else 2.5)
-        vals[todo], errs[todo] = t1, e
-        bad = e > _target(t1, ab, rtol)
+        vals[todo], errs[todo], l1[todo] = t1, e, ab
+        bad = e > target(t1, ab, rtol)
         if not np.any(bad) or attempt == _MAX_REFINE:
             break
         todo = todo[bad]
@@ -457,6 +478,8 @@ def one_point(f: Callable, q, kinks: Sequence[float] = (), *, scale: float = 1.0
     if not np.all(np.isfinite(vals)):
         raise QuadratureError("one_point: the integrand is not finite on the quadrature nodes "
                               "(does E[f] exist?)")
+    if full_output:
+        return vals.reshape(q.shape), errs.reshape(q.shape), l1.reshape(q.shape)
     return vals.reshape(q.shape), errs.reshape(q.shape)
 
 
@@ -619,14 +642,15 @@ def _plan(a, c, kf, kg, scale):
         n2 = nc[..., 1] + extra
         cost_tensor = np.where(absc <= _TENSOR_C[-1], (nt + 1.0) ** 2, np.inf)
         cost_cond = _COND_PAIR_COST * (n1 + 1.0) * (n2 + 1.0)
-        method = np.where(cost_tensor <= cost_cond, 1, 0)
+        # the tensor grid's sinh map overflows for very steep f (a_eff > 1e3): conditional there
+        method = np.where((cost_tensor <= cost_cond) & (loga <= _TENSOR_MAX_LOGA), 1, 0)
     method = np.where(s == 0, 2, method)
     return method, n1.astype(int), n2.astype(int), nt.astype(int)
 
 
 def two_point(f: Callable, g: Callable, a, b, kinks_f: Sequence[float] = (),
               kinks_g: Sequence[float] = (), *, scale: float = 1.0, parity: int | None = None,
-              rtol: float = TARGET_RTOL, known_scale: bool = False):
+              rtol: float = TARGET_RTOL, known_scale: bool = False, full_output: bool = False):
     r"""Bivariate Gaussian mean :math:`E[f(u_1) g(u_2)]`, :math:`(u_1,u_2) \sim N(0,[[a,b],[b,a]])`.
 
     This is :math:`I_{f,g}[a, b]` of *Universal statistics*, supplement Eq. (B.1); the mean-field
@@ -652,11 +676,13 @@ def two_point(f: Callable, g: Callable, a, b, kinks_f: Sequence[float] = (),
         True when ``scale`` is exactly the distance of the nearest complex singularity of f and g
         (tanh: π/2): the error estimate then credits the calibrated convergence rate; otherwise
         a more cautious rate is used (:data:`_STRIP_GUESS_FACTOR`).
+    full_output : bool
+        Also return :math:`E|f(u_1) g(u_2)|` (the scale the target is relative to).
 
     Returns
     -------
     values, error : ndarray
-        Broadcast shape of ``a`` and ``b``.
+        Broadcast shape of ``a`` and ``b``; with ``full_output`` a third array, :math:`E|fg|`.
 
     Examples
     --------
@@ -676,6 +702,7 @@ def two_point(f: Callable, g: Callable, a, b, kinks_f: Sequence[float] = (),
     method, n1, n2, nt = _plan(af, cf, kf, kg, scale)
     vals = np.full(af.size, np.nan)
     errs = np.full(af.size, np.nan)
+    l1 = np.full(af.size, np.nan)
 
     # s = 0: u2 = c u1 exactly, a one-dimensional mean
     diag = np.nonzero(method == 2)[0]
@@ -683,9 +710,9 @@ def two_point(f: Callable, g: Callable, a, b, kinks_f: Sequence[float] = (),
         sel = diag[cf[diag] == cval]
         if sel.size:
             kk = sorted(set(kf) | {cval * k for k in kg})
-            v, e = one_point(lambda x, cv=cval: _call(f, x) * _call(g, cv * x), af[sel], kk,
-                             scale=scale, rtol=rtol)
-            vals[sel], errs[sel] = v, e
+            v, e, l = one_point(lambda x, cv=cval: _call(f, x) * _call(g, cv * x), af[sel], kk,
+                                scale=scale, rtol=rtol, full_output=True)
+            vals[sel], errs[sel], l1[sel] = v, e, l
 
     todo = np.nonzero(method != 2)[0]
     for attempt in range(_MAX_REFINE + 1):
@@ -718,8 +745,8 @@ def two_point(f: Callable, g: Callable, a, b, kinks_f: Sequence[float] = (),
             strip = np.where(method[todo] == 1, _STRIP_TENSOR, _STRIP_COND)
             e = _estimate_analytic(t1, t2, t4, ab, hh,
                                    strip * (1.0 if known_scale else _STRIP_GUESS_FACTOR))
-        vals[todo], errs[todo] = t1, e
-        bad = ~(e <= _target(t1, ab, rtol))
+        vals[todo], errs[todo], l1[todo] = t1, e, ab
+        bad = ~(e <= target(t1, ab, rtol))
         if not np.any(bad) or attempt == _MAX_REFINE:
             break
         todo = todo[bad]
@@ -731,6 +758,8 @@ def two_point(f: Callable, g: Callable, a, b, kinks_f: Sequence[float] = (),
     if not np.all(np.isfinite(vals)):
         raise QuadratureError("two_point: the integrand is not finite on the quadrature nodes "
                               "(does E[f g] exist?)")
+    if full_output:
+        return vals.reshape(shape), errs.reshape(shape), l1.reshape(shape)
     return vals.reshape(shape), errs.reshape(shape)
 
 
@@ -785,8 +814,9 @@ class QuadratureKernels:
         self._dsq = lambda x: _call(self._dphi, x) ** 2
         self._dphi_is_zero = _is_zero(act.prime_regular)
 
-    def _check(self, values, err, what):
-        tol = self.rtol * np.maximum(np.abs(values), _FLOOR_FRACTION * np.abs(values).max(initial=0))
+    def _check(self, values, err, absint, what):
+        """Raise unless every error estimate meets :func:`target` (relative to max(|I|, 1e-3 E|fg|))."""
+        tol = target(values, absint, self.rtol)
         bad = ~(err <= np.maximum(tol, 1e-300))
         if np.any(bad & np.isfinite(values)):
             i = np.argmax(bad)
@@ -796,23 +826,25 @@ class QuadratureKernels:
 
     def one_point(self, q):
         """E[φ(√q u)²]."""
-        v, e = one_point(self._sq, q, self._kinks, scale=self._scale, rtol=self.rtol)
-        return self._check(v, e, "one_point")
+        v, e, l1 = one_point(self._sq, q, self._kinks, scale=self._scale, rtol=self.rtol,
+                             full_output=True)
+        return self._check(v, e, l1, "one_point")
 
     def one_point_prime(self, q):
         """E[φ'(√q u)²]; +∞ when φ' has a Dirac atom (δ² is not integrable)."""
         q = _validate_q(q)
         if self._atoms:
             return np.full(q.shape, np.inf)
-        v, e = one_point(self._dsq, q, self._kinks, scale=self._scale, rtol=self.rtol)
-        return self._check(v, e, "one_point_prime")
+        v, e, l1 = one_point(self._dsq, q, self._kinks, scale=self._scale, rtol=self.rtol,
+                             full_output=True)
+        return self._check(v, e, l1, "one_point_prime")
 
     def two_point(self, a, b):
         """I_φ[a, b] = E[φ(u1) φ(u2)]."""
-        v, e = two_point(self._phi, self._phi, a, b, self._kinks, self._kinks,
-                         scale=self._scale, parity=1 if self._par else 0, rtol=self.rtol,
-                         known_scale=self._known_scale)
-        return self._check(v, e, "two_point")
+        v, e, l1 = two_point(self._phi, self._phi, a, b, self._kinks, self._kinks,
+                             scale=self._scale, parity=1 if self._par else 0, rtol=self.rtol,
+                             known_scale=self._known_scale, full_output=True)
+        return self._check(v, e, l1, "two_point")
 
     def two_point_prime(self, a, b):
         r"""I_φ'[a, b] = E[φ'(u1) φ'(u2)], Dirac atoms of φ' included.
@@ -825,10 +857,10 @@ class QuadratureKernels:
         if self._dphi_is_zero:
             total = np.zeros(a.shape)
         else:
-            v, e = two_point(self._dphi, self._dphi, a, b, self._kinks, self._kinks,
-                             scale=self._scale, parity=1 if self._dpar else 0, rtol=self.rtol,
-                             known_scale=self._known_scale)
-            total = self._check(v, e, "two_point_prime")
+            v, e, l1 = two_point(self._dphi, self._dphi, a, b, self._kinks, self._kinks,
+                                 scale=self._scale, parity=1 if self._dpar else 0,
+                                 rtol=self.rtol, known_scale=self._known_scale, full_output=True)
+            total = self._check(v, e, l1, "two_point_prime")
         if not self._atoms:
             return total
         c = np.clip(b / a, -1.0, 1.0)
@@ -859,9 +891,10 @@ class QuadratureKernels:
             for mv in np.unique(mm):
                 sel = np.nonzero(pos.ravel() & (m.ravel() == mv))[0]
                 kk = [kx - mv for kx in self._kinks]
-                v, e = one_point(lambda x, mv=mv: _call(self._dphi, x + mv), (sd.ravel()[sel]) ** 2,
-                                 kk, scale=self._scale, center=-mv, rtol=self.rtol)
-                self._check(v, e, "two_point_prime (atom term)")
+                v, e, l1 = one_point(lambda x, mv=mv: _call(self._dphi, x + mv),
+                                     (sd.ravel()[sel]) ** 2, kk, scale=self._scale, center=-mv,
+                                     rtol=self.rtol, full_output=True)
+                self._check(v, e, l1, "two_point_prime (atom term)")
                 out.ravel()[sel] = v
         if np.any(~pos):
             out[~pos] = _call(self._dphi, m[~pos])

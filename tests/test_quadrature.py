@@ -208,3 +208,22 @@ def test_tanh_dense_grid_against_mpmath():
         scale = float(highprec.one_point(tanh, a[i], DPS))
         assert abs(v[i] - ref) <= RTOL * max(abs(ref), 1e-3 * scale)
         assert abs(vp[i] - refp) <= RTOL * abs(refp)
+
+
+# ------------------------------------------------------------------ regressions
+def test_cancellation_at_c_zero_is_not_an_error():
+    """I_tanh(a, 0) = E[tanh]² = 0: the target is relative to E|fg| there (it used to be relative
+    to the largest value in the same call, so a lone c = 0 raised QuadratureError)."""
+    ks = Q.kernels(get_activation("tanh"))
+    a = np.array([0.01, 1.0, 100.0])
+    v = ks.two_point(a, 0 * a)
+    assert np.all(np.abs(v) <= 1e-15 * ks.one_point(a))
+
+
+@pytest.mark.slow  # the mpmath witness takes ~25 s at a = 1e4
+def test_very_steep_tanh_beyond_the_calibrated_range():
+    """a = 1e4 (tanh(100 u)): the tensor grid overflowed there; the conditional scheme is used.
+    Reference: mpmath quadrature of the definition (meanfield_sym.highprec)."""
+    tanh = get_activation("tanh")
+    v = Q.kernels(tanh).two_point(1e4, 0.5e4)
+    assert _rel(v, float(highprec.two_point(tanh, 1e4, 0.5e4, DPS))) < RTOL
