@@ -1,9 +1,15 @@
-"""Benchmark: tanh kernels by meanfield_sym.quadrature vs a 25 x 25 tensor Gauss-Hermite rule.
+"""Benchmark: tanh kernels of meanfield_sym vs a 25 x 25 tensor Gauss-Hermite rule.
 
 The baseline is the peer library neural-tangents' ``ElementwiseNumerical(deg=25)`` scheme, written
 in vectorised NumPy the same way (tensor Gauss-Hermite nodes, conditional u2 = c u1 + s z2).
-Both run on the same points in the same process; best of REPEAT timings.  Accuracy is measured
-against mpmath quadrature of the definition (meanfield_sym.highprec) on a fixed subsample.
+Measured on the same points in the same process (best of REPEAT timings):
+
+* ``tables``: what ``kernels_for("tanh")`` evaluates (meanfield_sym.kernel_tables: validated
+  Chebyshev tables of quadrature values; their one-off build time is printed separately);
+* ``quadrature``: the per-point quadrature (meanfield_sym.quadrature) the tables are built from.
+
+Accuracy is measured against mpmath quadrature of the definition (meanfield_sym.highprec) on a
+fixed random subsample.
 
 Run:  python benchmarks/bench_quadrature.py [--quick]
 """
@@ -13,6 +19,7 @@ import time
 import numpy as np
 
 from meanfield_sym import highprec
+from meanfield_sym import kernel_tables as KT
 from meanfield_sym import quadrature as Q
 from meanfield_sym.activations import get_activation
 
@@ -47,34 +54,39 @@ def best_time(fn):
 def main(quick=False):
     tanh = get_activation("tanh")
     ks = Q.kernels(tanh)
+    kt = KT.kernels(tanh)
+    t0 = time.perf_counter()
+    kt.tables()
+    t_build = time.perf_counter() - t0
     na = 50
     a = np.logspace(-2, 2, na)[:, None]
     c = np.linspace(-0.9999, 0.9999, na)[None, :]
     A, C = np.broadcast_arrays(a, c)
     B = A * C
-
-    rows = []
-    t_gh = best_time(lambda: gh_two_point(np.tanh, A, B))
-    t_q = best_time(lambda: ks.two_point(A, B))
-    rows.append(("two_point 50x50 grid", t_gh, t_q))
     dsech2 = lambda x: 1 / np.cosh(x) ** 2  # noqa: E731
-    t_ghp = best_time(lambda: gh_two_point(dsech2, A, B))
-    t_qp = best_time(lambda: ks.two_point_prime(A, B))
-    rows.append(("two_point_prime 50x50 grid", t_ghp, t_qp))
     q = np.logspace(-2, 2, 2500)
-    t_gh1 = best_time(lambda: gh_one_point(lambda x: np.tanh(x) ** 2, q))
-    t_q1 = best_time(lambda: ks.one_point(q))
-    rows.append(("one_point 2500 q", t_gh1, t_q1))
+    gh1 = lambda x: gh_one_point(lambda y: np.tanh(y) ** 2, x)  # noqa: E731
 
-    # accuracy on a subsample against mpmath
+    rows = [("two_point 50x50 grid", best_time(lambda: gh_two_point(np.tanh, A, B)),
+             best_time(lambda: kt.two_point(A, B)), best_time(lambda: ks.two_point(A, B))),
+            ("two_point_prime 50x50 grid", best_time(lambda: gh_two_point(dsech2, A, B)),
+             best_time(lambda: kt.two_point_prime(A, B)),
+             best_time(lambda: ks.two_point_prime(A, B))),
+            ("one_point 2500 q", best_time(lambda: gh1(q)), best_time(lambda: kt.one_point(q)),
+             best_time(lambda: ks.one_point(q)))]
+
+    # accuracy on a subsample against mpmath (relative to max(|I|, 1e-3 E[phi^2]))
     rng = np.random.default_rng(1)
     nsub = 4 if quick else 12
     idx = rng.choice(A.size, nsub, replace=False)
-    vq, vg = ks.two_point(A, B).ravel()[idx], gh_two_point(np.tanh, A, B).ravel()[idx]
     ref = np.array([float(highprec.two_point(tanh, A.ravel()[i], B.ravel()[i], DPS)) for i in idx])
     scale = np.array([float(highprec.one_point(tanh, A.ravel()[i], DPS)) for i in idx])
     den = np.maximum(np.abs(ref), 1e-3 * scale)
-    err_q, err_g = np.max(np.abs(vq - ref) / den), np.max(np.abs(vg - ref) / den)
+
+    def err2(v):
+        return np.max(np.abs(v.ravel()[idx] - ref) / den)
+    errs = {"two_point 50x50 grid": (err2(kt.two_point(A, B)), err2(ks.two_point(A, B)),
+                                     err2(gh_two_point(np.tanh, A, B)))}
 
     # depth-5 recursion of (q1, q2) for tanh over a grid of (σw², σb²), inputs q̂1 = 1, q̂2 = 0.5
     sw = np.linspace(0.5, 4.0, 20)[:, None]
@@ -88,14 +100,11 @@ def main(quick=False):
             h1, h2 = one(q1), two(q1, q2)
         return h1, h2
 
-    t_ghr = best_time(lambda: recursion(lambda x: gh_one_point(lambda y: np.tanh(y) ** 2, x),
-                                        lambda x, y: gh_two_point(np.tanh, x, y)))
-    t_qr = best_time(lambda: recursion(ks.one_point, ks.two_point))
-    rows.append(("depth-5 recursion 20x20", t_ghr, t_qr))
-    hq = recursion(ks.one_point, ks.two_point)[1].ravel()
-    hg = recursion(lambda x: gh_one_point(lambda y: np.tanh(y) ** 2, x),
-                   lambda x, y: gh_two_point(np.tanh, x, y))[1].ravel()
-    ridx = rng.choice(hq.size, 2 if quick else 4, replace=False)
+    gh_pair = (gh1, lambda x, y: gh_two_point(np.tanh, x, y))
+    rows.append(("depth-5 recursion 20x20", best_time(lambda: recursion(*gh_pair)),
+                 best_time(lambda: recursion(kt.one_point, kt.two_point)),
+                 best_time(lambda: recursion(ks.one_point, ks.two_point))))
+    ridx = rng.choice(SW.size, 2 if quick else 4, replace=False)
     rref = []
     for i in ridx:
         h1, h2 = 1.0, 0.5
@@ -105,18 +114,24 @@ def main(quick=False):
             h2 = float(highprec.two_point(tanh, q1, q2, DPS))
         rref.append(h2)
     rref = np.array(rref)
-    rerr_q = np.max(np.abs(hq[ridx] / rref - 1))
-    rerr_g = np.max(np.abs(hg[ridx] / rref - 1))
 
-    errs = {"two_point 50x50 grid": (err_q, err_g), "depth-5 recursion 20x20": (rerr_q, rerr_g)}
-    print(f"{'case':28s} {'GH 25x25 [ms]':>13s} {'quadrature [ms]':>15s} {'ratio q/GH':>10s} "
-          f"{'max rel err q':>13s} {'max rel err GH':>14s}")
-    for name, tg, tq in rows:
-        eq, eg = errs.get(name, (float("nan"), float("nan")))
-        print(f"{name:28s} {1e3 * tg:13.2f} {1e3 * tq:15.2f} {tq / tg:10.2f} {eq:13.1e} {eg:14.1e}")
-    print(f"\n(errors vs mpmath, dps={DPS}: two_point on {nsub} random grid points, relative to "
-          f"max(|I|, 1e-3 E[phi^2]); depth-5 q-hat-2 on {ridx.size} (sigma_w^2, sigma_b^2) points; "
-          f"nan = not measured; timings best of {REPEAT})")
+    def rerr(pair):
+        return np.max(np.abs(recursion(*pair)[1].ravel()[ridx] / rref - 1))
+    errs["depth-5 recursion 20x20"] = (rerr((kt.one_point, kt.two_point)),
+                                       rerr((ks.one_point, ks.two_point)), rerr(gh_pair))
+
+    print(f"tanh tables built once in {t_build:.2f} s (cells: two_point "
+          f"{kt.tables()['two_point'].cells}, two_point_prime "
+          f"{kt.tables()['two_point_prime'].cells})\n")
+    print(f"{'case':28s} {'GH 25x25':>9s} {'tables':>8s} {'quadr.':>8s} {'tables/GH':>9s} "
+          f"{'quadr./GH':>9s} {'err tables':>10s} {'err quadr.':>10s} {'err GH':>8s}")
+    for name, tg, tt, tq in rows:
+        et, eq, eg = errs.get(name, (float("nan"),) * 3)
+        print(f"{name:28s} {1e3 * tg:7.2f}ms {1e3 * tt:6.2f}ms {1e3 * tq:6.2f}ms {tt / tg:9.2f} "
+              f"{tq / tg:9.2f} {et:10.1e} {eq:10.1e} {eg:8.1e}")
+    print(f"\n(max relative errors vs mpmath, dps={DPS}: two_point on {nsub} random grid points, "
+          f"relative to max(|I|, 1e-3 E[phi^2]); depth-5 q-hat-2 on {ridx.size} (sigma_w^2, "
+          f"sigma_b^2) points; nan = not measured; timings best of {REPEAT})")
     return 0
 
 
