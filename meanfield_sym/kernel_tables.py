@@ -44,12 +44,16 @@ are both within ``max(TABLE_RTOL × |value|, the quadrature's own error estimate
 scale being that of :func:`meanfield_sym.quadrature.target` in the tabulated variable.  A failing
 cell is split (in the direction with the larger tail, for every cell of that row or column) up
 to :data:`MAX_SPLITS` times; a cell that still fails is marked untabulated and its points are
-computed by quadrature.  Points outside the tables (a outside :math:`10^{X\_RANGE}`) are
+computed by quadrature.  Points outside the tables (log10 a outside :data:`X_RANGE`) are
 computed by quadrature as well.  Errors therefore stay within the 1e-12 contract of
 :mod:`meanfield_sym.quadrature`; ``tests/test_kernel_tables.py`` checks them against mpmath.
 
-Cost: building the four tables of tanh takes ≈ 1 s (once per process; done on first use of each
-kernel); ``benchmarks/bench_quadrature.py`` reports evaluation cost against Gauss–Hermite.
+Cost: building the four tables of tanh takes ≈ 2 s (sigmoid ≈ 5 s), once per process, on first use
+of each kernel; evaluation costs 0.2–0.7 times a 25 × 25 Gauss–Hermite rule on the same points
+(``benchmarks/bench_quadrature.py`` measures both, with the accuracy of each against mpmath).
+Other smooth activations (softplus, silu, user expressions) use the per-point quadrature unless
+tabulation is asked for (``kernels(act, tabulate=True)``): their quadrature is slower, so their
+tables cost ≈ 25 s to build.
 """
 from __future__ import annotations
 

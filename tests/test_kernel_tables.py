@@ -185,3 +185,32 @@ def test_build_2d_interpolates_a_known_function_deterministically():
     x, y = rng.uniform(-1, 1, 2000), rng.uniform(0, 2, 2000)
     assert np.max(np.abs(t1(x, y) - f(x, y))) < 1e-12
     assert math.isnan(t1(np.array([2.0]), np.array([1.0]))[0])
+
+
+# ------------------------------------------------------------------ dense: interpolation error
+def test_tanh_tables_match_per_point_quadrature_densely(tanh_tables):
+    """3000 random points off the interpolation nodes, a in [1e-3, 10^2.5], all c: the tables
+    against the per-point quadrature (itself checked against mpmath in test_quadrature.py), to
+    the 1e-12 contract relative to max(|I|, 1e-3 E|fg|)."""
+    rng = np.random.default_rng(11)
+    a = 10 ** rng.uniform(-3, 2.5, 3000)
+    c = np.concatenate([rng.uniform(-1, 1, 2900), 1 - 10 ** rng.uniform(-9, -1, 100)])
+    for prime in (False, True):
+        f = np.tanh if not prime else (lambda x: 1 / np.cosh(x) ** 2)
+        ref, _, l1 = Q.two_point(f, f, a, a * c, scale=np.pi / 2, parity=1, known_scale=True,
+                                 full_output=True)
+        got = tanh_tables.two_point_prime(a, a * c) if prime else tanh_tables.two_point(a, a * c)
+        assert np.max(np.abs(got - ref) / Q.target(ref, l1, RTOL)) < 1
+
+
+@pytest.mark.slow
+def test_tanh_tables_dense_against_mpmath(tanh_tables):
+    rng = np.random.default_rng(5)
+    a = 10 ** rng.uniform(-2, 2, 16)
+    c = rng.uniform(-0.9999, 0.9999, 16)
+    for ai, ci in zip(a, c):
+        scale = float(highprec.one_point(TANH, ai, DPS))
+        ref = float(highprec.two_point(TANH, ai, ai * ci, DPS))
+        assert abs(tanh_tables.two_point(ai, ai * ci) - ref) <= RTOL * max(abs(ref), 1e-3 * scale)
+        refp = highprec.two_point_prime(TANH, ai, ai * ci, DPS)
+        assert _rel(tanh_tables.two_point_prime(ai, ai * ci), refp) < RTOL
