@@ -90,6 +90,21 @@ def test_closed_form_matches_quadrature_of_definition(name, kernel):
     assert _digits(got, ref) >= DIGITS, (name, kernel, got, ref)
 
 
+NUMERIC_CASES = [(n, k) for n in sorted(NO_CLOSED_TWO_POINT) for k in KERNEL_NAMES]
+
+
+@pytest.mark.parametrize("name,kernel", NUMERIC_CASES)
+def test_kernels_without_closed_form_match_quadrature_of_definition(name, kernel):
+    """The float64 route (kernel tables or per-point quadrature) of every built-in that has no
+    closed form for some kernel, against mpmath quadrature of the definition, 1e-12 relative.
+    (Kernels of these activations that do have closed forms are checked here too.)"""
+    ks, act = kernels_for(name), get_activation(name)
+    args = (1.3,) if kernel.startswith("one_point") else (1.3, 0.4)
+    ref = getattr(highprec, kernel)(act, *args, dps=DIGITS)
+    got = getattr(ks, kernel)(*args)
+    assert abs(float(got) / float(ref) - 1) < FLOAT_RTOL, (name, kernel, float(got), ref)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name,kernel", FAST_CASES)
 def test_closed_form_matches_quadrature_dense(name, kernel):

@@ -115,7 +115,7 @@ def test_tanh_one_point_kernels_against_mpmath():
     assert np.max(_rel(ks.one_point_prime(q), refp)) < RTOL
 
 
-# softplus (minutes in highprec) and gelu (highprec raises on sqrt(2)/2) are not covered here
+# every built-in without a closed form: tests/test_gaussian.py::test_kernels_without_closed_form_*
 @pytest.mark.parametrize("name", ["sigmoid", "silu"])
 def test_smooth_activations_one_and_two_point(name):
     act = get_activation(name)
