@@ -5,8 +5,9 @@ Witnesses:
   digits over grids spanning magnitudes (a, q from 1e-3 to 1e3, c = b/a up to ±1);
 * κ1, κ2 and the NTK κ' against the textbook arc-cosine (Cho & Saul 2009) and Williams (1998)
   kernels run through the recursions in mpmath, and the affine linear-network recursion;
-* the generated statistics against meanfield_sym.recursions / meanfield_sym.statistics
-  (same conventions, separate implementation);
+* the generated statistics (κ's, Fisher/NTK, diagonal blocks, feature metric, softmax
+  bounds, the fixed point q* and χ1) against meanfield_sym.recursions /
+  meanfield_sym.statistics (same conventions, separate implementation);
 * the no-SymPy import in a fresh interpreter, `codegen --check`, the CLI and bad input.
 """
 from __future__ import annotations
@@ -229,6 +230,32 @@ def _close(a, b):
                                rtol=SAME_FORMS_RTOL, atol=0)
 
 
+STAT_KEYS = ("mean", "second_moment", "lambda_max")
+TILDE_KEYS = STAT_KEYS + ("kappa1_tilde", "kappa2_tilde")
+
+
+def _close_stats(got, ref, keys=STAT_KEYS):
+    for key in keys:
+        _close(got[key], ref[key])
+
+
+def _close_blocks(got, ref):
+    assert len(got) == len(ref)
+    for g, r in zip(got, ref):
+        assert set(g) == set(STAT_KEYS)
+        _close_stats(g, r)
+
+
+def _close_order_parameters(got, ref):
+    assert set(got) == set(ref)
+    for key in ref:
+        assert [v is None for v in got[key]] == [v is None for v in ref[key]], key
+        for g, r in zip(got[key], ref[key]):
+            if r is not None:
+                assert np.shape(g) == np.shape(r)
+                _close(g, r)
+
+
 @pytest.mark.parametrize("name", ["relu", "erf", "sin", "abs", "gaussian"])
 def test_network_statistics_match_statistics_module(name):
     from meanfield_sym import statistics as st
@@ -242,6 +269,15 @@ def test_network_statistics_match_statistics_module(name):
     for group in ("fim", "ntk"):
         for key in ("mean", "second_moment", "lambda_max"):
             _close(got[group][key], ref[group][key])
+    # the keys the generated module had before the feature metric and blocks were added
+    assert {"alpha", "kappa1", "kappa2", "kappa1_ntk", "kappa2_ntk", "fim", "ntk",
+            "eta_critical"} <= set(got)
+    assert got["alpha_tilde"] == ref["alpha_tilde"]
+    _close(got["widths"], ref["widths"])
+    _close_stats(got["feature_metric"], ref["feature_metric"], TILDE_KEYS)
+    _close_blocks(got["feature_metric"]["blocks"], ref["feature_metric"]["blocks"])
+    _close_blocks(got["fim_blocks"], ref["fim_blocks"])
+    _close_order_parameters(got["order_parameters"], ref["order_parameters"])
 
 
 def test_order_parameters_match_recursions_per_layer_values():
@@ -258,6 +294,120 @@ def test_order_parameters_match_recursions_per_layer_values():
             if r is not None:
                 assert np.shape(g) == np.shape(r) == (2,)
                 _close(g, r)
+
+
+#: (σ_w², σ_b², depth, widths, qhat1_0, qhat2_0): grids, per-layer lists, unequal widths.
+NETWORKS = [
+    (GRID_SW, GRID_SB, 3, None, 1.0, 0.0),
+    (GRID_SW, GRID_SB, 5, [1.0, 1.5, 0.5, 2.0, 1.0], 1.0, 0.3),
+    ([1.0, np.array([2.0, 0.5]), 1.5, 3.0], [0.1, 0.2, np.array([0.05, 0.4]), 0.3], 4,
+     [2.0, 1.0, 0.7, 1.3], 2.0, -0.5),
+    (np.array([0.4, 1.2, 2.6]), 0.2, 1, [1.5], 1.0, 0.2),   # depth 1: feature metric only
+]
+
+
+@pytest.mark.parametrize("name", ["erf", "relu"])
+@pytest.mark.parametrize("net", range(len(NETWORKS)))
+def test_blocks_and_feature_metric_match_statistics_module(name, net):
+    """fim_blocks, feature_metric_statistics and feature_metric_blocks of the generated module
+    against meanfield_sym.statistics over recursions.order_parameters (hand-written NumPy over
+    the engine's lambdified kernels) at the same (σ_w², σ_b², L, widths, inputs)."""
+    from meanfield_sym import statistics as st
+    from meanfield_sym.recursions import order_parameters
+    sw, sb, depth, widths, h1, h2 = NETWORKS[net]
+    mod = gen(name)
+    sizes = dict(width=300, samples=6, classes=4)
+    op = order_parameters(kernels_for(name), sw, sb, depth, qhat1_0=h1, qhat2_0=h2)
+    al = st.width_ratios(widths, depth)
+    args = (sw, sb, depth)
+    kw = dict(widths=widths, qhat1_0=h1, qhat2_0=h2, **sizes)
+    M, N, C = sizes["width"], sizes["samples"], sizes["classes"]
+    _close_blocks(mod.fim_blocks(*args, **kw), st.fim_blocks(op, al, M, N, C))
+    got = mod.feature_metric_statistics(*args, **kw)
+    ref = st.feature_metric_statistics(op, al, M, N, C)
+    _close_stats(got, ref, TILDE_KEYS)
+    assert got["alpha_tilde"] == ref["alpha_tilde"]
+    _close_blocks(mod.feature_metric_blocks(*args, **kw), st.feature_metric_blocks(op, al, M, N, C))
+    # the same numbers inside network_statistics (depth 1: Fisher entries None, as statistics)
+    full = mod.network_statistics(*args, **kw)
+    _close_stats(full["feature_metric"], ref, TILDE_KEYS)
+    _close_order_parameters(full["order_parameters"], op.as_lists())
+    if depth == 1:
+        assert full["fim_blocks"] is None and full["kappa1"] is None and full["fim"] is None
+        assert "depth 1" in full["notes"][0]
+    else:
+        _close_blocks(full["fim_blocks"], st.fim_blocks(op, al, M, N, C))
+        k1, k2 = st.kappas(op, al)
+        _close(full["kappa1"], k1)
+        _close(full["kappa2"], k2)
+
+
+def test_network_statistics_depth_one_matches_statistics_module():
+    from meanfield_sym import statistics as st
+    got = gen("erf").network_statistics(1.3, 0.2, 1, widths=[2.0], width=50, samples=3)
+    ref = st.network_statistics("erf", 1.3, 0.2, 1, widths=[2.0], width=50, samples=3)
+    for key in ("kappa1", "kappa2", "kappa1_ntk", "kappa2_ntk", "fim", "ntk", "eta_critical",
+                "fim_blocks"):
+        assert got[key] is None and ref[key] is None, key
+    assert got["alpha"] == ref["alpha"] == 0.0
+    _close_stats(got["feature_metric"], ref["feature_metric"], TILDE_KEYS)
+
+
+@pytest.mark.parametrize("name", ["erf", "relu"])
+def test_fixed_point_and_chi1_match_recursions(name):
+    """q* and χ1 = σ_w² E[φ'(√q* u)²] against recursions.fixed_point / recursions.chi1 over a
+    grid holding ordered, chaotic and (ReLU, σ_w² > 2) divergent points.  The iteration is the
+    same, the kernels printed differently; contraction rates on this grid stay below ~0.9, so
+    the 1e-13 stopping rule leaves the two routes within 1e-12."""
+    from meanfield_sym.recursions import chi1, fixed_point
+    mod = gen(name)
+    got = mod.fixed_point(GRID_SW, GRID_SB)
+    ref = fixed_point(kernels_for(name), GRID_SW, GRID_SB)
+    np.testing.assert_array_equal(got["converged"], ref.converged)
+    np.testing.assert_array_equal(got["diverged"], ref.diverged)
+    assert abs(got["iterations"] - ref.iterations) <= 1
+    fin = ~ref.diverged
+    assert np.all(np.isinf(got["q_star"][~fin])) and np.all(np.isinf(got["chi1"][~fin]))
+    _close(got["q_star"][fin], ref.q_star[fin])
+    _close(got["chi1"][fin], ref.chi1[fin])
+    # χ1 at given variances, and q_init / scalar inputs
+    q = np.array([0.05, 0.7, 3.0, 40.0])
+    _close(mod.chi1(1.7, q), chi1(kernels_for(name), 1.7, q))
+    one = mod.fixed_point(0.9, 0.3, q_init=5.0)
+    ref1 = fixed_point(kernels_for(name), 0.9, 0.3, q_init=5.0)
+    assert np.shape(one["q_star"]) == ()
+    _close(one["q_star"], ref1.q_star)
+
+
+def test_fixed_point_of_relu_is_the_closed_form():
+    """ReLU: q* = σ_b²/(1 − σ_w²/2) for σ_w² < 2 and χ1 = σ_w²/2 (E[φ'²] = 1/2)."""
+    sw = np.array([0.3, 1.0, 1.6])
+    fp = gen("relu").fixed_point(sw, 0.4)
+    assert np.all(fp["converged"])
+    np.testing.assert_allclose(fp["q_star"], 0.4 / (1 - sw / 2), rtol=1e-12)
+    np.testing.assert_allclose(fp["chi1"], sw / 2, rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["erf", "relu"])
+def test_softmax_fim_statistics_match_statistics_module(name):
+    from meanfield_sym import statistics as st
+    rng = np.random.default_rng(11)
+    logits = rng.normal(size=(25, 5)) * 1.5
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    mod = gen(name)
+    ks = mod.kappas(GRID_SW, GRID_SB, 4, widths=[1.0, 2.0, 0.5, 1.0])
+    betas = mod.softmax_betas(probs)
+    got = mod.softmax_fim_statistics(betas, ks["kappa1"], ks["kappa2"], ks["alpha"], 400)
+    ref = st.softmax_fim_statistics(st.softmax_betas(probs), ks["kappa1"], ks["kappa2"],
+                                    ks["alpha"], 400)
+    for key in ("mean", "second_moment", "lambda_max_lower", "lambda_max_upper",
+                "lambda_max_upper_28"):
+        _close(got[key], ref[key])
+    _close_stats(got["linear"], ref["linear"])
+    assert got["comparison_28"] == {k: bool(v) for k, v in ref["comparison_28"].items()}
+    # the probabilities themselves are accepted in place of the β's
+    again = mod.softmax_fim_statistics(probs, ks["kappa1"], ks["kappa2"], ks["alpha"], 400)
+    _close(again["lambda_max_upper"], got["lambda_max_upper"])
 
 
 def test_softmax_betas_match_statistics_module():
@@ -344,6 +494,10 @@ for path in sys.argv[1:]:
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     mod.kappas(1.5, 0.1, 3)
+    st = mod.network_statistics(1.5, 0.1, 3)
+    mod.fixed_point(1.5, 0.1)
+    mod.chi1(1.5, 0.7)
+    mod.softmax_fim_statistics([[0.2, 0.8]], st["kappa1"], st["kappa2"], st["alpha"], 100)
 print("sympy" in sys.modules, "meanfield_sym" in sys.modules)
 """
 
@@ -508,6 +662,31 @@ def test_cli_bad_input_exits_2_with_one_line(argv, fragment, capsys, tmp_path, m
     (lambda m: m.softmax_betas([[1.5, -0.5]]), "non-negative"),
     (lambda m: m.softmax_betas(np.ones((2, 2, 2)) / 2), "N x C"),
     (lambda m: m.gamma(-0.1), ">= 0"),
+    (lambda m: m.fim_blocks(-1.0, 0.1, 3), ">= 0"),
+    (lambda m: m.fim_blocks(1.0, 0.1, 0), "depth must be >= 1"),
+    (lambda m: m.fim_blocks(1.0, 0.1, 3, widths=[1, 1]), "3 values for depth 3"),
+    (lambda m: m.fim_blocks(1.0, 0.1, 3, classes=0), "classes"),
+    (lambda m: m.feature_metric_statistics(1.0, -0.2, 3), "sigma_b2 is a variance"),
+    (lambda m: m.feature_metric_statistics(1.0, 0.1, 2, widths=[1, 1, 1]), "widths"),
+    (lambda m: m.feature_metric_statistics(1.0, 0.1, 3, samples=1.5), "samples"),
+    (lambda m: m.feature_metric_blocks([1.0, -1.0, 1.0], 0.1, 3), "sigma_w2[layer 2]"),
+    (lambda m: m.feature_metric_blocks(1.0, 0.1, 0), "depth"),
+    (lambda m: m.feature_metric_blocks(1.0, 0.1, 2, width=0), "width"),
+    (lambda m: m.network_statistics(-1.0, 0.1, 3), ">= 0"),
+    (lambda m: m.network_statistics(1.0, 0.1, 0), "depth"),
+    (lambda m: m.network_statistics(1.0, 0.1, 3, widths=[1, 1, 1, 1]), "widths"),
+    (lambda m: m.fixed_point(-0.5, 0.1), "sigma_w2 is a variance"),
+    (lambda m: m.fixed_point(1.0, -0.1), "sigma_b2 is a variance"),
+    (lambda m: m.fixed_point(0.0, 0.0), "must be > 0"),
+    (lambda m: m.fixed_point(1.0, 0.1, q_init=-1.0), "q_init"),
+    (lambda m: m.fixed_point(1.0, 0.1, tol=0.0), "tol"),
+    (lambda m: m.fixed_point(1.0, 0.1, maxiter=0), "maxiter"),
+    (lambda m: m.chi1(1.0, 0.0), "> 0"),
+    (lambda m: m.chi1(-1.0, 1.0), ">= 0"),
+    (lambda m: m.softmax_fim_statistics({"beta1": 0.5}, 1.0, 0.5, 2.0, 10), "softmax_betas"),
+    (lambda m: m.softmax_fim_statistics([[0.5, 0.6]], 1.0, 0.5, 2.0, 10), "sum to 1"),
+    (lambda m: m.softmax_fim_statistics([[0.5, 0.5]], 1.0, 0.5, 0.0, 10), "alpha"),
+    (lambda m: m.softmax_fim_statistics([[0.5, 0.5]], 1.0, 0.5, 2.0, -3), "width"),
 ])
 def test_generated_functions_reject_bad_input(call, fragment):
     with pytest.raises(ValueError, match=None) as info:

@@ -25,8 +25,10 @@ Closed forms (Karakida, Akaho & Amari, *Universal statistics*, Eqs. (9)-(12)):
 Functions: the kernels ``one_point(q)``, ``one_point_prime(q)``, ``two_point(a, b)``,
 ``two_point_prime(a, b)``; the fused recursions ``order_parameters`` and ``kappas``
 (κ₁, κ₂, κ₁', κ₂'); ``fim_statistics``, ``ntk_statistics``, ``eta_critical``,
-``network_statistics``; ``softmax_betas``; ``gamma`` and ``ngd_unit_wise``.  Conventions
-are those of meanfield_sym.recursions and meanfield_sym.statistics.
+``network_statistics``; ``fim_blocks``, ``feature_metric_statistics``,
+``feature_metric_blocks``; ``fixed_point`` and ``chi1``; ``softmax_betas`` and
+``softmax_fim_statistics``; ``gamma`` and ``ngd_unit_wise``.  Conventions are those of
+meanfield_sym.recursions and meanfield_sym.statistics.
 
 >>> bool(numpy.isclose(two_point(2.0, 2.0), one_point(2.0), rtol=1e-13, atol=0))
 True
@@ -247,6 +249,18 @@ def _layer(a, b):
     )
 
 
+def _variance_map(q, sigma_w2, sigma_b2):
+    """Forward variance map q ↦ σ_w² E[φ(√q u)²] + σ_b², unvalidated (Pathological
+    spectra Eq. 15 with q̂ = E[φ²]; its fixed point is q*)."""
+    return sigma_b2 + sigma_w2*(1/2 + (1/2)*numpy.exp(-2*q))
+
+
+def _chi1(q, sigma_w2):
+    """χ₁ = σ_w² E[φ'(√q u)²], unvalidated (Poole et al. 2016; Schoenholz et al. 2017,
+    cited as [18, 19] in Pathological spectra)."""
+    return -1/2*sigma_w2*numpy.expm1(-2*q)
+
+
 def _gamma(q):
     """P[φ'(u) ≠ 0] for u ~ N(0, q), q > 0 (support of φ' split at the kinks)."""
     return 1
@@ -282,6 +296,61 @@ def _eta(lambda_max, momentum):
     """η_c = 2(1 + μ)/λ_max (Universal statistics Lemma 6, Theorem 7)."""
     return {
         'eta_critical': (2*momentum + 2)/lambda_max,
+    }
+
+
+def _fim_block(kappa1, kappa2, alpha_in, alpha_out, M, N, C):
+    """Diagonal block F^{ll} from k_i = q̃_i^l q̂_i^{l-1} (Pathological spectra Sec. 3.2,
+    App. A.2): dual C·(α_{l-1}M/N)·K on D = α_l α_{l-1} M² parameters."""
+    t0 = C/alpha_out
+    t1 = kappa2**2
+    t2 = alpha_in/N
+    return {
+        'mean': kappa1*t0/M,
+        'second_moment': t0*t2*(N*t1 + kappa1**2 - t1),
+        'lambda_max': M*t2*(N*kappa2 + kappa1 - kappa2),
+    }
+
+
+def _feature_metric(kappa1, kappa2, alpha_tilde, M, N, C):
+    """Feature metric A from κ̃ (Pathological spectra Sec. 5, Thm 5.1, App. D.1, Eq. D.6):
+    dual C·(α̃/N)·K̃ on M_h = α̃M features."""
+    t0 = C/M
+    t1 = kappa2**2
+    t2 = alpha_tilde/N
+    return {
+        'mean': kappa1*t0,
+        'second_moment': t0*t2*(N*t1 + kappa1**2 - t1),
+        'lambda_max': t2*(N*kappa2 + kappa1 - kappa2),
+    }
+
+
+def _feature_block(kappa1, kappa2, sigma_w2, alpha_in, M, N, C):
+    """Feature-metric block A^{ll} from k_i = q̃_i^{l+1} (Pathological spectra App. D.2,
+    Eq. D.8): dual C·(σ_{w,l+1}²/N)·K on M_l = α_l M features."""
+    t0 = C/(M*alpha_in)
+    t1 = (1/N)
+    t2 = kappa2**2
+    return {
+        'mean': kappa1*sigma_w2*t0,
+        'second_moment': sigma_w2**2*t0*t1*(N*t2 + kappa1**2 - t2),
+        'lambda_max': sigma_w2*t1*(N*kappa2 + kappa1 - kappa2),
+    }
+
+
+def _softmax_fim(beta1, beta2, beta3, beta4, kappa1, kappa2, alpha, M, N):
+    """Cross-entropy Fisher from β1-β4 and κ (Pathological spectra Theorem 3.3,
+    App. B.1; derived m_λ = β1 κ1/M)."""
+    t0 = (1/N)
+    t1 = beta2*kappa2**2 + beta3*kappa1**2*t0
+    t2 = M*alpha
+    t3 = t0*t2*(N*kappa2 + kappa1 - kappa2)
+    return {
+        'mean': beta1*kappa1/M,
+        'second_moment': alpha*t1,
+        'lambda_max_lower': beta4*t3,
+        'lambda_max_upper': numpy.sqrt(t1)*t2,
+        'lambda_max_linear': t3,
     }
 
 
@@ -435,22 +504,356 @@ def eta_critical(lambda_max, momentum=0.0):
 
 def network_statistics(sigma_w2, sigma_b2, depth, widths=None, width=1000, samples=100,
                        classes=1, momentum=0.0, qhat1_0=1.0, qhat2_0=0.0):
-    """κ's, Fisher and NTK statistics and η_c of one network over a (σ_w², σ_b²) grid.
+    """Order parameters and the linear-output statistics of one network over a (σ_w², σ_b²)
+    grid, from one run of the recursions (the generated counterpart of
+    meanfield_sym.statistics.network_statistics).
 
-    Returns {"alpha", "kappa1", "kappa2", "kappa1_ntk", "kappa2_ntk", "fim", "ntk",
-    "eta_critical"} with "fim"/"ntk" = {"mean", "second_moment", "lambda_max"}.
+    Parameters
+    ----------
+    sigma_w2, sigma_b2 : array_like or list of L array_likes
+        Weight and bias variances (>= 0): broadcastable arrays (the same in every layer, e.g.
+        a grid) or one value per layer l = 1..L.
+    depth : int
+        L >= 1 weight layers (L - 1 hidden layers).
+    widths : sequence of L floats, optional
+        [α_0, ..., α_{L-1}] with M_l = α_l M (Pathological spectra Eq. 2); default all ones.
+    width, samples, classes : float, int, int
+        M > 0, N >= 1 samples, C >= 1 linear outputs.
+    momentum : float
+        μ with |μ| < 1, for η_c.
+    qhat1_0, qhat2_0 : array_like
+        Input order parameters q̂_1^0 (default 1) and q̂_2^0 (default 0).
+
+    Returns
+    -------
+    dict
+        "alpha" (α = Σ α_l α_{l-1}), "alpha_tilde" (α̃ = Σ α_l), "widths",
+        "order_parameters" (as :func:`order_parameters`), "kappa1", "kappa2", "kappa1_ntk",
+        "kappa2_ntk" (:func:`kappas`), "fim" and "ntk" ({"mean", "second_moment", "lambda_max"};
+        Universal statistics Theorems 1, 3, 4, Pathological spectra Theorem 3.1, Sec. 4.1),
+        "eta_critical" (Universal statistics Theorem 7), "feature_metric"
+        (:func:`feature_metric_statistics` with "blocks" = :func:`feature_metric_blocks`)
+        and "fim_blocks" (:func:`fim_blocks`).  For depth 1 (no hidden layer, α = 0) the
+        α-normalised entries are None and "notes" says why.  Not generated: the Fisher-Rao
+        norm (quadrature of tangent moments) and the C = O(M) bounds, see
+        meanfield_sym.statistics.
+
+    Examples
+    --------
+    The diagonal blocks carry the whole trace: Σ_l m^l D_l = tr F = m_λ α M²
+    (D_l = α_l α_{l-1} M², α_L = C/M):
+
+    >>> st = network_statistics(1.5, 0.2, 3, width=100, classes=2)
+    >>> tr = sum(b["mean"] * d for b, d in zip(st["fim_blocks"], (100**2, 100**2, 2 * 100)))
+    >>> bool(numpy.isclose(tr, st["fim"]["mean"] * st["alpha"] * 100**2, rtol=1e-13))
+    True
     """
-    M = _positive_number(width, "width M")
-    N = _positive_int(samples, "samples N")
-    C = _positive_int(classes, "classes C")
+    mu = _momentum(momentum)
+    depth, sw, sb, shape, al, M, N, C, lists = _network(
+        sigma_w2, sigma_b2, depth, widths, width, samples, classes, qhat1_0, qhat2_0)
+    a = float(numpy.sum(al[1:] * al[:-1]))
+    names = ("q1", "q2", "qhat1", "qhat2", "qtilde1", "qtilde2")
+    out = {"alpha": a, "alpha_tilde": float(numpy.sum(al)), "widths": al,
+           "order_parameters": {
+               n: [None if v is None else _finite_or_raise(n, _shaped(v, shape)) for v in vals]
+               for n, vals in zip(names, lists)}}
+    fm = _feature_from(lists, depth, sw, al, M, N, C, shape)
+    fm["blocks"] = _feature_blocks_from(lists, depth, sw, al, M, N, C, shape)
+    out["feature_metric"] = fm
+    if a <= 0:
+        out.update(kappa1=None, kappa2=None, kappa1_ntk=None, kappa2_ntk=None, fim=None,
+                   ntk=None, eta_critical=None, fim_blocks=None)
+        out["notes"] = ["depth 1: no hidden layer (alpha = 0); the papers' Fisher statistics "
+                        "need depth >= 2"]
+        return out
+    out.update(_kappas_from(lists, depth, sw, sb, al, a, shape))
+    out["fim"] = _fim(out["kappa1"], out["kappa2"], a, M, N, C)
+    out["ntk"] = _ntk(out["kappa1_ntk"], out["kappa2_ntk"], a, N, C)
+    out["eta_critical"] = eta_critical(out["fim"]["lambda_max"], mu)
+    out["fim_blocks"] = _fim_blocks_from(lists, depth, al, M, N, C, shape)
+    return out
+
+
+# -------------------------------------------------------------------------------------------------
+# Diagonal blocks and the feature metric (Pathological spectra Sec. 3.2, Sec. 5, App. A.2, D)
+# -------------------------------------------------------------------------------------------------
+def _momentum(momentum):
     mu = numpy.asarray(momentum, dtype=float)
     if numpy.any(~numpy.isfinite(mu)) or numpy.any(numpy.abs(mu) >= 1):
         raise ValueError(f"momentum must satisfy -1 < mu < 1, got {momentum!r}")
-    out = kappas(sigma_w2, sigma_b2, depth, widths, qhat1_0, qhat2_0)
-    out["fim"] = _fim(out["kappa1"], out["kappa2"], out["alpha"], M, N, C)
-    out["ntk"] = _ntk(out["kappa1_ntk"], out["kappa2_ntk"], out["alpha"], N, C)
-    out["eta_critical"] = eta_critical(out["fim"]["lambda_max"], mu)
+    return mu
+
+
+def _network(sigma_w2, sigma_b2, depth, widths, width, samples, classes, qhat1_0, qhat2_0):
+    """Validated sizes and the order parameters (lists indexed 0..L) of one network."""
+    depth = _check_depth(depth)
+    al = width_ratios(widths, depth)
+    M = _positive_number(width, "width M")
+    N = _positive_int(samples, "samples N")
+    C = _positive_int(classes, "classes C")
+    depth, sw, sb, h1, h2, shape = _inputs(sigma_w2, sigma_b2, depth, qhat1_0, qhat2_0)
+    return depth, sw, sb, shape, al, M, N, C, _run(depth, sw, sb, h1, h2, shape)
+
+
+def _checked(name, stats, shape):
+    return {k: _finite_or_raise(f"{name} {k}", _shaped(v, shape)) for k, v in stats.items()}
+
+
+def _kappas_from(lists, depth, sw, sb, al, a, shape):
+    """κ1, κ2, κ1', κ2' from the order parameters of _run (the sums of kappas, same order)."""
+    _, _, qh1, qh2, qt1, qt2 = lists
+    k1 = k2 = n1 = n2 = 0.0
+    with numpy.errstate(invalid="ignore"):
+        for l in range(depth, 0, -1):
+            p1 = qt1[l] * qh1[l - 1]
+            p2 = qt2[l] * qh2[l - 1]
+            if al[l - 1] == 1.0:
+                k1, k2 = k1 + p1, k2 + p2
+            else:
+                k1, k2 = k1 + al[l - 1] * p1, k2 + al[l - 1] * p2
+            n1 = n1 + sw[l - 1] * p1 + sb[l - 1] * qt1[l]
+            n2 = n2 + sw[l - 1] * p2 + sb[l - 1] * qt2[l]
+    pairs = (("kappa1", k1), ("kappa2", k2), ("kappa1_ntk", n1), ("kappa2_ntk", n2))
+    return {name: _finite_or_raise(name, _shaped(value / a, shape)) for name, value in pairs}
+
+
+def _fim_blocks_from(lists, depth, al, M, N, C, shape):
+    _, _, qh1, qh2, qt1, qt2 = lists
+    out = []
+    with numpy.errstate(invalid="ignore"):
+        for l in range(1, depth + 1):
+            a_out = al[l] if l < depth else C / M
+            out.append(_checked(f"fim_blocks[{l}]", _fim_block(
+                qt1[l] * qh1[l - 1], qt2[l] * qh2[l - 1], al[l - 1], a_out, M, N, C), shape))
     return out
+
+
+def _feature_from(lists, depth, sw, al, M, N, C, shape):
+    qt1, qt2 = lists[4], lists[5]
+    at = float(numpy.sum(al))
+    with numpy.errstate(invalid="ignore"):
+        k1 = _shaped(sum(sw[l - 1] * qt1[l] for l in range(1, depth + 1)) / at, shape)
+        k2 = _shaped(sum(sw[l - 1] * qt2[l] for l in range(1, depth + 1)) / at, shape)
+        out = _checked("feature_metric", _feature_metric(k1, k2, at, M, N, C), shape)
+    out.update(kappa1_tilde=_finite_or_raise("kappa1_tilde", k1),
+               kappa2_tilde=_finite_or_raise("kappa2_tilde", k2), alpha_tilde=at)
+    return out
+
+
+def _feature_blocks_from(lists, depth, sw, al, M, N, C, shape):
+    qt1, qt2 = lists[4], lists[5]
+    with numpy.errstate(invalid="ignore"):
+        return [_checked(f"feature_metric blocks[{l}]", _feature_block(
+            qt1[l + 1], qt2[l + 1], sw[l], al[l], M, N, C), shape) for l in range(depth)]
+
+
+def fim_blocks(sigma_w2, sigma_b2, depth, widths=None, width=1000, samples=100, classes=1,
+               qhat1_0=1.0, qhat2_0=0.0):
+    """Diagonal blocks F^{ll} (l = 1..L) of the Fisher information for regression
+    (Pathological spectra Sec. 3.2 and App. A.2).
+
+    With k_i^l = q̃_i^l q̂_i^{l-1} the dual of F^{ll} is C·(α_{l-1}M/N)·K on
+    D_l = α_l α_{l-1} M² parameters, α_L := C/M for the output layer:
+
+    m^l = C k_1^l/(α_l M),
+    s^l = (α_{l-1}/α_l)((N-1)/N (k_2^l)² + (k_1^l)²/N) C,
+    λ^l_max = α_{l-1}((N-1)/N k_2^l + k_1^l/N) M.
+
+    Parameters
+    ----------
+    sigma_w2, sigma_b2 : array_like or list of L array_likes
+        Weight and bias variances (>= 0), broadcastable, or one value per layer.
+    depth : int
+        L >= 1.
+    widths : sequence of L floats, optional
+        [α_0, ..., α_{L-1}]; default all ones.
+    width, samples, classes : float, int, int
+        M > 0, N >= 1, C >= 1.
+    qhat1_0, qhat2_0 : array_like
+        Input order parameters (default 1 and 0).
+
+    Returns
+    -------
+    list of dict
+        One {"mean", "second_moment", "lambda_max"} per layer l = 1..L, arrays of the
+        broadcast shape of the inputs.
+    """
+    depth, sw, sb, shape, al, M, N, C, lists = _network(
+        sigma_w2, sigma_b2, depth, widths, width, samples, classes, qhat1_0, qhat2_0)
+    return _fim_blocks_from(lists, depth, al, M, N, C, shape)
+
+
+def feature_metric_statistics(sigma_w2, sigma_b2, depth, widths=None, width=1000, samples=100,
+                              classes=1, qhat1_0=1.0, qhat2_0=0.0):
+    """Metric of the input and feature spaces A = Σ_k E[∇_h f_k ∇_h f_kᵀ],
+    h = (h^0, ..., h^{L-1}), M_h = α̃M (Pathological spectra Sec. 5, Theorem 5.1,
+    App. D.1, Eq. D.6), derived form of meanfield_sym.statistics:
+
+    m_λ = κ̃1 C/M, s_λ = α̃((N-1)/N κ̃2² + κ̃1²/N) C/M,
+    λ_max = α̃((N-1)/N κ̃2 + κ̃1/N),
+    κ̃_i = (1/α̃) Σ_{l=1}^{L} σ_{w,l}² q̃_i^l, α̃ = Σ_{l=0}^{L-1} α_l.
+
+    (The printed s_λ lacks the factor 1/M and Theorem 5.1 prints κ̃2 unsquared; see
+    derivations/stats_pathological.py.)
+
+    Parameters
+    ----------
+    sigma_w2, sigma_b2 : array_like or list of L array_likes
+        Weight and bias variances (>= 0), broadcastable, or one value per layer.
+    depth : int
+        L >= 1.
+    widths : sequence of L floats, optional
+        [α_0, ..., α_{L-1}]; default all ones.
+    width, samples, classes : float, int, int
+        M > 0, N >= 1, C >= 1.
+    qhat1_0, qhat2_0 : array_like
+        Input order parameters (default 1 and 0).
+
+    Returns
+    -------
+    dict
+        "mean", "second_moment", "lambda_max", "kappa1_tilde", "kappa2_tilde" (arrays) and
+        "alpha_tilde" (float).
+    """
+    depth, sw, sb, shape, al, M, N, C, lists = _network(
+        sigma_w2, sigma_b2, depth, widths, width, samples, classes, qhat1_0, qhat2_0)
+    return _feature_from(lists, depth, sw, al, M, N, C, shape)
+
+
+def feature_metric_blocks(sigma_w2, sigma_b2, depth, widths=None, width=1000, samples=100,
+                          classes=1, qhat1_0=1.0, qhat2_0=0.0):
+    """Diagonal blocks A^{ll} (l = 0..L-1) of the feature metric (Pathological spectra
+    App. D.2, Eq. D.8): dual C·(σ_{w,l+1}²/N)·K built from q̃_1^{l+1}, q̃_2^{l+1} on
+    M_l = α_l M features:
+
+    m = C σ_{w,l+1}² q̃_1^{l+1}/M_l,
+    s = C σ_{w,l+1}⁴((N-1)/N (q̃_2^{l+1})² + (q̃_1^{l+1})²/N)/M_l,
+    λ_max = σ_{w,l+1}²((N-1)/N q̃_2^{l+1} + q̃_1^{l+1}/N).
+
+    (Printed with hats on q̃ and without the 1/M_l in s.)
+
+    Parameters
+    ----------
+    sigma_w2, sigma_b2 : array_like or list of L array_likes
+        Weight and bias variances (>= 0), broadcastable, or one value per layer.
+    depth : int
+        L >= 1.
+    widths : sequence of L floats, optional
+        [α_0, ..., α_{L-1}]; default all ones.
+    width, samples, classes : float, int, int
+        M > 0, N >= 1, C >= 1.
+    qhat1_0, qhat2_0 : array_like
+        Input order parameters (default 1 and 0).
+
+    Returns
+    -------
+    list of dict
+        One {"mean", "second_moment", "lambda_max"} per layer l = 0..L-1.
+    """
+    depth, sw, sb, shape, al, M, N, C, lists = _network(
+        sigma_w2, sigma_b2, depth, widths, width, samples, classes, qhat1_0, qhat2_0)
+    return _feature_blocks_from(lists, depth, sw, al, M, N, C, shape)
+
+
+# -------------------------------------------------------------------------------------------------
+# Fixed point of the variance map and χ1 (order-to-chaos; meanfield_sym.recursions)
+# -------------------------------------------------------------------------------------------------
+def fixed_point(sigma_w2, sigma_b2, q_init=None, tol=1e-13, maxiter=5000):
+    """Fixed point q* of q ↦ σ_w² E[φ(√q u)²] + σ_b² (Pathological spectra Eq. 15 at
+    depth → ∞) and χ1 = σ_w² E[φ'(√q* u)²] (Poole et al. 2016, Schoenholz et al. 2017,
+    cited as [18, 19] in Pathological spectra: χ1 = 1 is the order-to-chaos boundary).
+
+    Plain fixed-point iteration from q_init (default σ_w² + σ_b², the first-layer variance
+    of unit-variance inputs), vectorised over the grid, stopped pointwise where successive
+    iterates agree to tol (relative) or q grows past 1e100 (diverged: q* = χ1 = inf); the
+    rules of meanfield_sym.recursions.fixed_point.
+
+    Parameters
+    ----------
+    sigma_w2, sigma_b2 : array_like
+        Broadcastable variances >= 0.
+    q_init : array_like, optional
+        Starting variances > 0.
+    tol : float
+        Relative tolerance > 0.
+    maxiter : int
+        Maximum number of iterations >= 1.
+
+    Returns
+    -------
+    dict
+        "q_star", "chi1" (float arrays), "converged", "diverged" (bool arrays) and
+        "iterations" (int).
+
+    Examples
+    --------
+    >>> fp = fixed_point(0.5, 0.5)
+    >>> bool(fp["diverged"] or numpy.isclose(fp["q_star"], 0.5 * one_point(fp["q_star"]) + 0.5))
+    True
+    """
+    sw = _as_float_array(sigma_w2, "sigma_w2")
+    sb = _as_float_array(sigma_b2, "sigma_b2")
+    try:
+        tol = float(tol)
+    except (TypeError, ValueError):
+        raise ValueError(f"tol must be a positive number, got {tol!r}") from None
+    if not numpy.isfinite(tol) or tol <= 0:
+        raise ValueError(f"tol must be a positive finite number, got {tol!r}")
+    maxiter = _positive_int(maxiter, "maxiter")
+    shape = numpy.broadcast_shapes(sw.shape, sb.shape)
+    sw = numpy.broadcast_to(sw, shape).astype(float)
+    sb = numpy.broadcast_to(sb, shape).astype(float)
+    q = numpy.array((sw + sb) if q_init is None else numpy.broadcast_to(
+        _as_float_array(q_init, "q_init"), shape), dtype=float)
+    if numpy.any(q <= 0):
+        raise ValueError("the starting variance q_init (default sigma_w2 + sigma_b2) must be "
+                         f"> 0, got min {q.min()!r}")
+    done = numpy.zeros(shape, dtype=bool)
+    diverged = numpy.zeros(shape, dtype=bool)
+    it = 0
+    with numpy.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        for it in range(1, maxiter + 1):
+            active = ~(done | diverged)
+            if not numpy.any(active):
+                break
+            qa = q[active]
+            new = _shaped(_variance_map(qa, sw[active], sb[active]), qa.shape)
+            _finite_or_raise("fixed_point: the variance map", new)
+            conv = numpy.abs(new - qa) <= tol * numpy.maximum(numpy.abs(new), 1e-300)
+            div = ~numpy.isfinite(new) | (new > 1e100)
+            q[active] = numpy.where(div, numpy.inf, new)
+            idx = numpy.flatnonzero(active)
+            numpy.put(done, idx[conv & ~div], True)
+            numpy.put(diverged, idx[div], True)
+        chi = numpy.full(shape, numpy.inf)
+        fin = ~diverged
+        if numpy.any(fin):
+            chi[fin] = _shaped(_chi1(q[fin], sw[fin]), q[fin].shape)
+    return {"q_star": q, "chi1": _finite_or_raise("chi1", chi), "converged": done,
+            "diverged": diverged, "iterations": it}
+
+
+def chi1(sigma_w2, q):
+    """χ1 = σ_w² E[φ'(√q u)²] at a variance q > 0, usually the fixed point q*
+    (Poole et al. 2016, Schoenholz et al. 2017; Universal statistics Eq. (11) for E[φ'²]).
+
+    Parameters
+    ----------
+    sigma_w2 : array_like
+        Weight variances >= 0.
+    q : array_like
+        Variances > 0 (broadcast against sigma_w2).
+
+    Returns
+    -------
+    ndarray
+        χ1 of the broadcast shape.
+    """
+    sw = _as_float_array(sigma_w2, "sigma_w2")
+    q = _validate_q(q)
+    shape = numpy.broadcast_shapes(sw.shape, q.shape)
+    with numpy.errstate(divide="ignore"):
+        return _finite_or_raise("chi1", _shaped(_chi1(q, sw), shape))
 
 
 # -------------------------------------------------------------------------------------------------
@@ -497,6 +900,66 @@ def softmax_betas(probs):
     return {"beta1": float(1 - numpy.mean(sq)), "beta2": float(beta2),
             "beta3": float(numpy.mean(numpy.sum((1 - 2 * g) * g ** 2, axis=1) + sq ** 2)),
             "beta4": float(numpy.max(numpy.mean(g * (1 - g), axis=0))), "N": N, "C": g.shape[1]}
+
+
+def softmax_fim_statistics(betas, kappa1, kappa2, alpha, M):
+    """Cross-entropy Fisher F_cross (softmax outputs; Pathological spectra Theorem 3.3,
+    App. B.1), derived form of meanfield_sym.statistics.softmax_fim_statistics:
+
+    m_λ = β1 κ1/M (the printed β1 C κ1/M does not follow from Eq. B.4; see
+    derivations/stats_pathological.py), s_λ = α(β2 κ2² + β3 κ1²/N),
+    β4 λ^lin_max <= λ_max <= √(α s_λ) M,
+    λ^lin_max = α((N-1)/N κ2 + κ1/N) M (Theorem 3.1).
+
+    Parameters
+    ----------
+    betas : dict or array_like
+        The output of :func:`softmax_betas` (keys "beta1".."beta4", "N", "C"), or the N x C
+        softmax outputs themselves.
+    kappa1, kappa2 : array_like
+        κ1, κ2 (:func:`kappas`).
+    alpha : float
+        α = Σ α_l α_{l-1} > 0.
+    M : float
+        Width M > 0.
+
+    Returns
+    -------
+    dict
+        "mean", "second_moment", "lambda_max_lower", "lambda_max_upper",
+        "lambda_max_upper_28" (the upper bound capped by λ^lin_max, which comparison (28)
+        guarantees), "linear" (:func:`fim_statistics` with the same N, C) and
+        "comparison_28" ({"mean", "second_moment", "lambda_max_lower"}: whether each is <= its
+        linear-output counterpart, up to 1e-12 relative).
+    """
+    if not isinstance(betas, dict):
+        betas = softmax_betas(betas)
+    missing = [k for k in ("beta1", "beta2", "beta3", "beta4", "N", "C") if k not in betas]
+    if missing:
+        raise ValueError(f"betas must be the output of softmax_betas (missing {missing})")
+    M = _positive_number(M, "width M")
+    N = _positive_int(betas["N"], "samples N")
+    C = _positive_int(betas["C"], "classes C")
+    a = float(alpha)
+    if not numpy.isfinite(a) or a <= 0:
+        raise ValueError(f"alpha must be positive (depth >= 2), got {alpha!r}")
+    k1 = numpy.asarray(kappa1, dtype=float)
+    k2 = numpy.asarray(kappa2, dtype=float)
+    shape = numpy.broadcast_shapes(k1.shape, k2.shape)
+    b = [float(betas[f"beta{i}"]) for i in range(1, 5)]
+    out = _checked("softmax_fim_statistics", _softmax_fim(*b, k1, k2, a, M, N), shape)
+    lin = _fim(k1, k2, a, M, N, C)
+    out["lambda_max_upper_28"] = numpy.minimum(out["lambda_max_upper"], lin["lambda_max"])
+    del out["lambda_max_linear"]
+    out["linear"] = lin
+    out["comparison_28"] = {
+        "mean": bool(numpy.all(out["mean"] <= lin["mean"] * (1 + 1e-12))),
+        "second_moment": bool(numpy.all(out["second_moment"]
+                                        <= lin["second_moment"] * (1 + 1e-12))),
+        "lambda_max_lower": bool(numpy.all(out["lambda_max_lower"]
+                                           <= lin["lambda_max"] * (1 + 1e-12))),
+    }
+    return out
 
 
 # -------------------------------------------------------------------------------------------------
