@@ -141,13 +141,33 @@ class ChebyshevTable1D:
     ok: np.ndarray
     max_error: float = 0.0
 
+    def __post_init__(self):
+        # cells are dyadic refinements of the initial ones, so a uniform grid of the smallest
+        # width maps every bin into exactly one cell: locating x is a floor, not a search
+        w = float(np.min(np.diff(self.breaks)))
+        nbins = int(round((self.breaks[-1] - self.breaks[0]) / w))
+        centres = self.breaks[0] + w * (np.arange(nbins) + 0.5)
+        self._w, self._nbins = w, nbins
+        self._bin_cell = np.searchsorted(self.breaks, centres, side="right") - 1
+        self._coef_t = np.ascontiguousarray(self.coef.T)            # (degree+1, cells)
+
     def __call__(self, x):
-        """Values at x (1-D array); NaN outside the table or in a cell that failed validation."""
+        """Values at x (1-D array); NaN outside the table or in a cell that failed validation.
+
+        Clenshaw's recurrence on the gathered coefficients (contiguous rows)."""
         x = np.asarray(x, float).ravel()
-        i, t = _locate(self.breaks, x)
-        T = _basis(t, self.coef.shape[1] - 1)
-        out = np.einsum("pk,pk->p", T, self.coef[i])
-        out[~(self.ok[i] & (x >= self.breaks[0]) & (x <= self.breaks[-1]))] = np.nan
+        k = np.floor((x - self.breaks[0]) / self._w)
+        inside = (k >= 0) & (x <= self.breaks[-1])
+        i = self._bin_cell[np.clip(k, 0, self._nbins - 1).astype(np.intp)]
+        lo, hi = self.breaks[i], self.breaks[i + 1]
+        t2 = 2.0 * (2.0 * x - (lo + hi)) / (hi - lo)                # 2t, t in [-1, 1]
+        C = self._coef_t[:, i]
+        b1 = C[-1].copy()
+        b2 = np.zeros_like(b1)
+        for row in C[-2:0:-1]:
+            b1, b2 = row + t2 * b1 - b2, b1
+        out = C[0] + 0.5 * t2 * b1 - b2
+        out[~(inside & self.ok[i])] = np.nan
         return out
 
 
