@@ -71,18 +71,51 @@ Method
   is ``two_point_prime`` at :math:`|c| = 1` when two atoms meet.
 * **Precision.**  Work with ``dps + 10`` digits; results are returned as ``mpf`` rounded to
   ``dps`` digits.  The quadrature error is controlled relative to :math:`E|f g|`; when the
-  value is much smaller than that (cancellation, e.g. :math:`E[\sin u_1 \sin u_2] =
-  e^{-a}\sinh b` at :math:`a = 100`) the computation is repeated once with as many extra digits
-  as were lost (at most :data:`MAX_EXTRA_DPS`), so the result keeps ``dps`` *relative* digits.
+  value is more than :data:`CANCEL_RATIO` times smaller than that (cancellation, e.g.
+  :math:`E[\sin u_1 \sin u_2] = e^{-a}\sinh b` at :math:`a = 100`, or an odd φ at small
+  :math:`c`) the computation is repeated once with as many extra digits as were lost (at
+  most :data:`MAX_EXTRA_DPS`), so the result keeps ``dps`` *relative* digits.
   A value that is zero by symmetry comes back as a number of size
   :math:`\lesssim 10^{-\mathrm{dps}-\mathrm{MAX\_EXTRA\_DPS}} E|fg|`.
   mpmath's precision is changed only inside ``mpmath.workdps`` blocks (restored on exit).
+* **Accuracy contract.**  With :math:`S = E|f g|` (:math:`E|f|` for a one-point mean),
+  computed alongside the value :math:`I`, the returned value :math:`V` satisfies
+
+  .. math:: |V - I| \lesssim 2 \cdot 10^{-\mathrm{dps}}\,
+            \max\bigl(|I|,\ 10^{-\mathrm{MAX\_EXTRA\_DPS}}\,S\bigr)
+
+  besides the final rounding to ``dps`` digits, "≲" because the error estimates are the
+  a-posteriori ones above (differences of successive rules), not rigorous bounds.  Inside:
+  the (outer) quadrature is converged to :math:`\varepsilon S`,
+  :math:`\varepsilon = 10^{-(\mathrm{dps}+2+\mathrm{extra})}`; for the two-point kernels
+  the inner conditional mean :math:`G(z_1)` at each outer node is converged to the
+  *absolute* error
+
+  .. math:: \tfrac{\varepsilon}{10}\,\max\bigl(E[|g(u_2)| \mid z_1],\
+            \tilde S / |f(\sqrt a z_1)|\bigr),
+
+  so the inner errors, weighted by :math:`|f| p(z_1)` in the outer integral, add at most
+  :math:`\tfrac{\varepsilon}{10}(S + \tilde S)`.  The floor :math:`\tilde S` starts as
+  :math:`10^{-3}\sqrt{E f^2\,E g^2}` (a thousandth of the Cauchy--Schwarz bound on
+  :math:`S`, computed to 6 digits first); if it was the operative target of some inner mean
+  and turns out larger than :math:`10\,S`, the value is recomputed once with
+  :math:`\tilde S = S` as measured, so :math:`\tilde S \le 10 S` always holds and the total
+  stays :math:`\lesssim 2.1\,\varepsilon S`.  With :data:`CANCEL_RATIO` this gives the bound
+  above.  Without the floor, an inner mean of negligible
+  weight would have to be converged *relative to itself*: for GELU at :math:`a = 100,
+  c = 0.9999` it is ~1e-38 of its integrand's natural size where :math:`1 + \mathrm{erf}(x)`
+  cancels (rounding noise ~1e-40), for :math:`\tanh'` ~1e-22 where :math:`1 - \tanh^2`
+  cancels, and the quadrature could never converge (``HighPrecisionError``).  Atoms'
+  conditional means (``two_point_prime``) get the same floor.
 
 Cost (CPU time, dps = 30, pure-Python mpmath backend): a one-point value 10--100 ms; a
 two-point value 0.2--2 s for smooth moderate cases (linear, erf, sin, tanh at a <= 1: the
 trapezoidal rule), 1--5 s with kinks (ReLU, step, abs), up to ~10 s at |c| = 0.9999, and
 tens of seconds for steep smooth activations at a = 100 (tanh, erf, sin: structure on the
-scale 1/√a in both variables).  Installing ``gmpy2`` (mpmath's fast backend) helps.
+scale 1/√a in both variables).  A value that must be recomputed (cancellation beyond
+:data:`CANCEL_RATIO`, or :math:`E|fg| < 10^{-4}\sqrt{E f^2 E g^2}`, e.g. ReLU at :math:`c \to
+-1`, with the floor of the inner means operative) costs up to twice as much.  Installing
+``gmpy2`` (mpmath's fast backend) helps.
 
 Examples
 --------
@@ -116,12 +149,15 @@ from mpmath.calculus.quadrature import GaussLegendre
 from .activations import Activation, X, get_activation, normalize_distributions, split_atoms
 
 __all__ = ["one_point", "one_point_prime", "two_point", "two_point_prime", "gaussian_mean",
-           "HighPrecisionError", "GUARD_DPS", "MAX_EXTRA_DPS"]
+           "HighPrecisionError", "GUARD_DPS", "MAX_EXTRA_DPS", "CANCEL_RATIO"]
 
 #: Extra working digits beyond the requested ``dps`` (rounding in long sums, nested errors).
 GUARD_DPS = 10
 #: At most this many further digits are added when the value is much smaller than E|integrand|.
 MAX_EXTRA_DPS = 60
+#: The value is recomputed with extra digits when E|integrand| exceeds |value| by this factor
+#: (the quadrature error is controlled to 10**-(dps+2) E|integrand|: this keeps dps digits).
+CANCEL_RATIO = 100
 #: Largest ``dps`` accepted (node computation cost grows quickly beyond).
 MAX_DPS = 300
 
@@ -382,12 +418,18 @@ class _Line:
 
     ``F(z)`` returns the value; with ``nested=True`` it returns ``(value, bound)`` with
     ``bound >= |value|`` (a nested integral's inner E|.|).  The accuracy target is
-    ``eps * E[bound]``.
+    ``max(eps * E[bound], atol)``: relative to the integral's own L1 scale, or the absolute
+    ``atol`` when that is larger (an inner integral whose weight in the outer one is tiny).
     """
 
-    def __init__(self, F: Callable, eps, what, nested: bool = False):
+    def __init__(self, F: Callable, eps, what, nested: bool = False, atol=0):
         self.F, self.eps, self.what, self.nested, self.pieces = F, eps, what, nested, []
+        self.atol = atol
         self.noise = mpmath.mpf(10) ** (-mpmath.mp.dps + 3)
+
+    def target(self, l1=None):
+        """The error allowed: max(eps * l1, atol)."""
+        return max(self.eps * (self.l1 if l1 is None else l1), self.atol)
 
     def _rule(self, p: _Piece, degree: int):
         zs, ws = _gauss_rule(p.lo, p.hi, degree)
@@ -444,7 +486,7 @@ class _Line:
         while True:
             l1 = self.l1
             total = self.err
-            if total <= self.eps * l1 or l1 == 0:
+            if total <= self.target(l1) or l1 == 0:
                 return
             worst = max(self.pieces, key=lambda q: q.err)
             if worst.deg < _MAX_DEGREE:
@@ -453,8 +495,9 @@ class _Line:
             if len(self.pieces) >= _MAX_PIECES:
                 raise HighPrecisionError(
                     f"quadrature of {self.what} did not converge: estimated error "
-                    f"{mpmath.nstr(total, 3)} vs scale {mpmath.nstr(l1, 3)} after "
-                    f"{len(self.pieces)} pieces (divergent or non-smooth integrand?)")
+                    f"{mpmath.nstr(total, 3)} vs scale {mpmath.nstr(l1, 3)} (allowed "
+                    f"{mpmath.nstr(self.target(l1), 3)}) after {len(self.pieces)} pieces "
+                    "(divergent or non-smooth integrand, or rounding noise in it?)")
             self.pieces.remove(worst)
             mid = (worst.lo + worst.hi) / 2
             self.add(worst.lo, mid)
@@ -480,13 +523,15 @@ def _geometric(center, width, points: list):
         step *= 2
 
 
-def _trapezoid_line(F: Callable, eps, what, nested=False, entire=False) -> tuple | None:
+def _trapezoid_line(F: Callable, eps, what, nested=False, entire=False,
+                    atol=0) -> tuple | None:
     """∫ F(z) p(z) dz by the trapezoidal rule on the whole line, step halved until converged.
 
     For an integrand analytic in a strip around the real axis and decaying like a Gaussian the
     error of step h is ~exp(-2π d/h) (d the strip half-width; exp(-2π²/h²) for entire F), so
     each halving squares the error or better; the levels are nested (every value is reused).
     Returns None if it has not converged at the finest step (the caller falls back to pieces).
+    The accuracy target is ``max(eps * l1, atol)`` as in :class:`_Line`.
     """
     def term(z):
         v = F(z)
@@ -502,6 +547,8 @@ def _trapezoid_line(F: Callable, eps, what, nested=False, entire=False) -> tuple
         sv.append(v)
         sa.append(b)
     total_abs = mpmath.fsum(sa)
+    norm = 1 / mpmath.sqrt(2 * mpmath.pi)
+    atol_terms = atol / norm  # atol in units of the (h = 1) terms
     lo, hi = -kmax, kmax
     for sign in (1, -1):  # extend while the terms matter
         k = kmax
@@ -515,19 +562,18 @@ def _trapezoid_line(F: Callable, eps, what, nested=False, entire=False) -> tuple
             sv.append(v)
             sa.append(b)
             total_abs += b
-            negligible = b <= eps * total_abs * mpmath.mpf(10) ** -3
+            negligible = b <= max(eps * total_abs, atol_terms) * mpmath.mpf(10) ** -3
             small = small + 1 if (negligible and (prev is None or b <= prev)) else 0
             prev = b
         if sign > 0:
             hi = k
         else:
             lo = -k
-    norm = 1 / mpmath.sqrt(2 * mpmath.pi)
     piece = _Piece(mpmath.mpf(lo), mpmath.mpf(hi))
     sum_v, sum_a = mpmath.fsum(sv), total_abs
     piece.vals.append(_real(sum_v * h * norm, what))
     piece.l1 = sum_a * h * norm
-    line = _Line(F, eps, what, nested)
+    line = _Line(F, eps, what, nested, atol)
     for _ in range(_MAX_TRAPEZOID_HALVINGS):
         h /= 2
         n = (hi - lo)
@@ -555,13 +601,14 @@ def _trapezoid_line(F: Callable, eps, what, nested=False, entire=False) -> tuple
         else:
             est = d2
         est += line.noise * piece.l1
-        if est <= eps * piece.l1:
+        if est <= line.target(piece.l1):
             return piece.vals[-1], piece.l1, est
     return None
 
 
-def _integrate_line(F: Callable, points: list, eps, what, nested=False, entire=False) -> tuple:
-    """∫ F(z) p(z) dz over the real line; returns (value, l1, err).
+def _integrate_line(F: Callable, points: list, eps, what, nested=False, entire=False,
+                    atol=0) -> tuple:
+    """∫ F(z) p(z) dz over the real line; returns (value, l1, err), err <= max(eps*l1, atol).
 
     ``points`` are break points (kinks, grids); the window |z| <= Z0 is integrated first, then
     tails [Z, 2Z] are added while they matter.
@@ -569,11 +616,11 @@ def _integrate_line(F: Callable, points: list, eps, what, nested=False, entire=F
     z0 = _window()
     pts = sorted({p for p in points if mpmath.isfinite(p)})
     if not pts:  # smooth, no steep region: the trapezoidal rule is the efficient choice
-        out = _trapezoid_line(F, eps, what, nested, entire)
+        out = _trapezoid_line(F, eps, what, nested, entire, atol)
         if out is not None:
             return out
     grid = [-z0] + [p for p in pts if -z0 < p < z0] + [z0]
-    line = _Line(F, eps, what, nested)
+    line = _Line(F, eps, what, nested, atol)
     for lo, hi in zip(grid[:-1], grid[1:]):
         if hi > lo:
             line.add(lo, hi)
@@ -587,7 +634,7 @@ def _integrate_line(F: Callable, points: list, eps, what, nested=False, entire=F
                 zt = sign * z * t
                 v = F(zt)
                 probes.append(abs(v[1] if nested else v) * mpmath.exp(-(zt * zt) / 2))
-            if (max(probes) * z <= line.eps * line.l1 * mpmath.mpf(10) ** -3
+            if (max(probes) * z <= line.target() * mpmath.mpf(10) ** -3
                     and probes[2] <= probes[0]):
                 break
             inner = sorted(sign * p for p in pts if z < sign * p < 2 * z)
@@ -607,8 +654,9 @@ def _integrate_line(F: Callable, points: list, eps, what, nested=False, entire=F
     return line.value, line.l1, line.err
 
 
-def _normal_mean(fn: _Fn, mean, sd, eps) -> tuple:
-    """E[fn(mean + sd z)], z ~ N(0, 1), sd > 0: (value, E|fn|, error estimate)."""
+def _normal_mean(fn: _Fn, mean, sd, eps, atol=0) -> tuple:
+    """E[fn(mean + sd z)], z ~ N(0, 1), sd > 0: (value, E|fn|, error estimate), the error
+    controlled to max(eps * E|fn|, atol)."""
     if fn.is_zero:
         return mpmath.mpf(0), mpmath.mpf(0), mpmath.mpf(0)
     inv = 1 / sd
@@ -623,27 +671,81 @@ def _normal_mean(fn: _Fn, mean, sd, eps) -> tuple:
     pts = [(k - mean) * inv for k in fn.kinks_mp()]
     if not fn.piecewise_polynomial:
         _geometric(-mean * inv, inv, pts)
-    return _integrate_line(F, pts, eps, fn.expr, entire=fn.entire)
+    return _integrate_line(F, pts, eps, fn.expr, entire=fn.entire, atol=atol)
 
 
 # ---------------------------------------------------------------------------------------------
 # Two-point expectation E[f(u1) g(u2)]
 # ---------------------------------------------------------------------------------------------
-def _two_point_core(f: _Fn, g: _Fn, a_: sp.Expr, b_: sp.Expr, eps) -> tuple:
-    """E[f(u1) g(u2)] for (u1, u2) ~ N(0, [[a, b], [b, a]]); returns (value, E|f g|, err)."""
+class _Square:
+    """fn², for :func:`_normal_mean` (same kinks and smoothness), without building SymPy."""
+
+    def __init__(self, fn: _Fn):
+        self.fn, self.is_zero, self.entire = fn, fn.is_zero, fn.entire
+        self.piecewise_polynomial = fn.piecewise_polynomial
+        self.expr = f"({fn.expr})**2"
+
+    def kinks_mp(self):
+        return self.fn.kinks_mp()
+
+    def evaluator(self):
+        e = self.fn.evaluator()
+        return lambda x: e(x) ** 2
+
+
+#: First guess of the absolute floor S of the inner integrals, as a fraction of the
+#: Cauchy-Schwarz bound sqrt(E f² E g²) >= E|f g| (see :func:`_two_point_core`).
+_SCALE_FRACTION = 3  # S = 10**-3 * sqrt(E f^2 E g^2)
+#: S is accepted when S <= _SCALE_SLACK * E|f g| (measured); otherwise the value is recomputed
+#: with S = E|f g|.
+_SCALE_SLACK = 10
+
+
+def _scale_guess(f: _Fn, g: _Fn, a_: sp.Expr):
+    """10**-3 sqrt(E f(√a u)² E g(√a u)²), a cheap first guess of the scale of E|f(u1) g(u2)|
+    (Cauchy-Schwarz: an upper bound divided by 1000); 0 when it cannot be computed."""
+    sa = mpmath.sqrt(_mp(a_))
+    loose = mpmath.mpf(10) ** -6
+    try:
+        mf = _normal_mean(_Square(f), 0, sa, loose)[0]
+        mg = mf if g is f else _normal_mean(_Square(g), 0, sa, loose)[0]
+    except HighPrecisionError:  # E f² infinite: no finite bound, relative control only
+        return mpmath.mpf(0)
+    return mpmath.sqrt(abs(mf * mg)) * mpmath.mpf(10) ** -_SCALE_FRACTION
+
+
+def _two_point_core(f: _Fn, g: _Fn, a_: sp.Expr, b_: sp.Expr, eps, scale=0) -> tuple:
+    """E[f(u1) g(u2)] for (u1, u2) ~ N(0, [[a, b], [b, a]]); returns (value, E|f g|, err,
+    scale_used), ``scale_used`` being ``scale`` when the floor set by ``scale`` exceeded the
+    relative target ``eps/10 * E[|g| | z1]`` of some inner mean, else 0.
+
+    Error control.  The outer integral over z1 is converged to ``eps * E|f g|`` (its own L1
+    scale, the sum of |f(√a z1)| E[|g(u2)| | z1] over the nodes).  The inner conditional mean
+    G(z1) at an outer node is converged to the absolute error
+
+        eps/10 * max(E[|g(u2)| | z1],  scale / |f(√a z1)|),
+
+    so the inner errors add at most ``eps/10 * (E|f g| + scale)`` to the result: with
+    ``scale <= 10 E|f g|`` (the caller checks this after the fact, see :func:`_run`) the total
+    stays ``<~ 2 eps E|f g|``.  Without the ``scale`` term an inner mean whose weight
+    |f(√a z1)| p(z1) is negligible would still be demanded to full *relative* accuracy; where
+    G(z1) is ~1e-22 (tanh') or ~1e-38 (gelu) of its integrand's natural size that is below the
+    rounding noise of evaluating φ (1 - tanh², 1 + erf cancel) and could never converge.
+    """
     c_ = b_ / a_
     a = _mp(a_)
     sa = mpmath.sqrt(a)
+    zero = mpmath.mpf(0)
     if f.is_zero or g.is_zero:
-        return mpmath.mpf(0), mpmath.mpf(0), mpmath.mpf(0)
+        return zero, zero, zero, zero
     if c_ == 0:
         vf, lf, ef = _normal_mean(f, 0, sa, eps)
         vg, lg, eg = _normal_mean(g, 0, sa, eps)
-        return vf * vg, lf * lg, ef * lg + eg * lf
+        return vf * vg, lf * lg, ef * lg + eg * lf, zero
     if c_ == 1 or c_ == -1:
         h = _compile(normalize_distributions(
             f.expr * (g.expr if c_ == 1 else g.expr.subs(X, -X))))
-        return _normal_mean(h, 0, sa, eps)
+        return (*_normal_mean(h, 0, sa, eps), zero)
     c = _mp(c_)
     s = mpmath.sqrt(_mp((a_ - b_) * (a_ + b_))) / a  # exact before rounding
     sigma = sa * s
@@ -651,12 +753,19 @@ def _two_point_core(f: _Fn, g: _Fn, a_: sp.Expr, b_: sp.Expr, eps) -> tuple:
     fe = f.evaluator()
     eps_inner = eps / 10  # inner errors stay below what the outer rule resolves
 
+    atol_num = eps_inner * scale
+    floor_used = [False]  # was the absolute floor above eps_inner * E[|g| | z1] anywhere?
+
     def F(z1):
         fv = fe(sa * z1)
         if not fv:
             return fv, fv
-        gv, gl1, _ = _normal_mean(g, cs * z1, sigma, eps_inner)
-        return fv * gv, abs(fv) * gl1
+        afv = abs(fv)
+        atol = atol_num / afv
+        gv, gl1, _ = _normal_mean(g, cs * z1, sigma, eps_inner, atol)
+        if atol > eps_inner * gl1:  # the floor was the operative target (its stopping
+            floor_used[0] = True    # decisions, tails included, were made against it)
+        return fv * gv, afv * gl1
 
     pts = [k / sa for k in f.kinks_mp()]
     if not f.piecewise_polynomial:
@@ -667,28 +776,39 @@ def _two_point_core(f: _Fn, g: _Fn, a_: sp.Expr, b_: sp.Expr, eps) -> tuple:
         _geometric(k / cs, width, pts)
     if not g.piecewise_polynomial:
         _geometric(mpmath.mpf(0), 1 / abs(cs), pts)
-    return _integrate_line(F, pts, eps, f"{f.expr} * {g.expr}", nested=True,
-                           entire=f.entire and g.entire)
+    out = _integrate_line(F, pts, eps, f"{f.expr} * {g.expr}", nested=True,
+                          entire=f.entire and g.entire)
+    return (*out, scale if floor_used[0] else zero)
 
 
 # ---------------------------------------------------------------------------------------------
 # Precision management
 # ---------------------------------------------------------------------------------------------
 def _run(compute: Callable, dps: int) -> mpmath.mpf:
-    """Run ``compute(eps) -> (value, l1, err)`` at dps + GUARD_DPS digits; repeat once with
-    more digits when the value is much smaller than its scale l1 (cancellation)."""
+    """Run ``compute(eps, scale) -> (value, l1, err, scale_used)`` at dps + GUARD_DPS digits.
+
+    ``scale`` is the absolute floor of nested inner integrals (:func:`_two_point_core`);
+    ``None`` on the first attempt lets ``compute`` guess it.  Repeat once, with ``scale = l1``
+    measured by the first attempt, when the value is much smaller than its scale l1
+    (cancellation: also with more digits) or when the floor used exceeded ``_SCALE_SLACK * l1``
+    (the guess was too coarse for this integrand)."""
     extra = 0
+    scale = None
     for attempt in range(2):
         with mpmath.workdps(dps + GUARD_DPS + extra):
             eps = mpmath.mpf(10) ** -(dps + 2 + extra)
-            value, l1, err = compute(eps)
+            value, l1, err, used = compute(eps, scale)
             if not mpmath.isfinite(value):
                 return value
-            if attempt == 0 and l1 > 0 and abs(value) * mpmath.mpf(10) ** (GUARD_DPS - 3) < l1:
-                lost = (int(mpmath.ceil(mpmath.log10(l1 / abs(value)))) if value
-                        else MAX_EXTRA_DPS)
-                extra = min(lost + 3, MAX_EXTRA_DPS)
-                continue
+            if attempt == 0 and (l1 > 0 or used):
+                cancel = l1 > 0 and abs(value) * CANCEL_RATIO < l1
+                if cancel:
+                    lost = (int(mpmath.ceil(mpmath.log10(l1 / abs(value)))) if value
+                            else MAX_EXTRA_DPS)
+                    extra = min(lost + 3, MAX_EXTRA_DPS)
+                if cancel or used > _SCALE_SLACK * l1:
+                    scale = l1
+                    continue
             break
     with mpmath.workdps(dps):
         return +value
@@ -755,7 +875,7 @@ def gaussian_mean(f, q, dps: int = 30) -> mpmath.mpf:
             raise ValueError(f"{f}: products of Dirac deltas have no finite Gaussian mean")
     fn = _compile(regular)
 
-    def compute(eps):
+    def compute(eps, scale):
         sq = mpmath.sqrt(_mp(q_))
         v, l1, err = _normal_mean(fn, 0, sq, eps)
         for k, w in atoms:
@@ -763,7 +883,7 @@ def gaussian_mean(f, q, dps: int = 30) -> mpmath.mpf:
             t = _mp(w) * mpmath.exp(-km * km / (2 * sq * sq)) / (sq * mpmath.sqrt(2 * mpmath.pi))
             v += t
             l1 += abs(t)
-        return v, l1, err
+        return v, l1, err, 0
 
     return _run(compute, dps)
 
@@ -845,7 +965,13 @@ def two_point(act, a, b, dps: int = 30) -> mpmath.mpf:
     dps = _check_dps(dps)
     a_, b_ = _check_pair(a, b)
     f = _compile(act.expr)
-    return _run(lambda eps: _two_point_core(f, f, a_, b_, eps), dps)
+
+    def compute(eps, scale):
+        if scale is None:
+            scale = _scale_guess(f, f, a_) if bool(0 < abs(b_) < a_) else 0
+        return _two_point_core(f, f, a_, b_, eps, scale)
+
+    return _run(compute, dps)
 
 
 def two_point_prime(act, a, b, dps: int = 30) -> mpmath.mpf:
@@ -878,10 +1004,13 @@ def two_point_prime(act, a, b, dps: int = 30) -> mpmath.mpf:
         if signs:
             raise ValueError(f"E[φ'(u1)φ'(u2)] is undefined (∞ - ∞) for {act} at |b| = a")
 
-    def compute(eps):
-        v, l1, err = _two_point_core(reg, reg, a_, b_, eps)
+    def compute(eps, scale):
+        if scale is None:  # the floor is needed for nested means and atoms' conditional means
+            nested = bool(0 < abs(b_) < a_)
+            scale = _scale_guess(reg, reg, a_) if (nested or atoms) else 0
+        v, l1, err, used = _two_point_core(reg, reg, a_, b_, eps, scale)
         if not atoms:
-            return v, l1, err
+            return v, l1, err, used
         a = _mp(a_)
         c = _mp(c_)
         s2 = _mp((a_ - b_) * (a_ + b_) / a_ ** 2)
@@ -892,7 +1021,13 @@ def two_point_prime(act, a, b, dps: int = 30) -> mpmath.mpf:
             if degenerate:  # u2 = c u1 exactly
                 cond, cl1 = reg(c * km), abs(reg(c * km))
             else:
-                cond, cl1, cerr = _normal_mean(reg, c * km, mpmath.sqrt(a * s2), eps)
+                # absolute floor as for inner means (_two_point_core): this conditional mean
+                # enters with weight wk, the atoms together add at most eps/10 * scale
+                wk = 2 * abs(wm) * pk * 10 * len(atoms)
+                atol = eps * scale / wk if wk else 0
+                cond, cl1, cerr = _normal_mean(reg, c * km, mpmath.sqrt(a * s2), eps, atol)
+                if atol > eps * cl1:
+                    used = scale
                 err += 2 * abs(wm) * pk * cerr
             # E[w δ(u1 - k) reg(u2)] + E[reg(u1) w δ(u2 - k)], equal by exchangeability
             v += 2 * wm * pk * cond
@@ -906,6 +1041,6 @@ def two_point_prime(act, a, b, dps: int = 30) -> mpmath.mpf:
                     t = _mp(wi) * _mp(wj) * dens
                     v += t
                     l1 += abs(t)
-        return v, l1, err
+        return v, l1, err, used
 
     return _run(compute, dps)

@@ -219,6 +219,35 @@ def test_odd_symmetry():
     assert abs(hp.two_point("tanh", 1, 0)) < mpmath.mpf(10) ** -60
 
 
+def test_inner_means_of_negligible_weight_use_an_absolute_floor():
+    """φ = erf(x) + 1 at a = 1, c = 0.9999.  Where u1 is far below 0 the weight φ(u1) and the
+    inner conditional mean E[φ(u2) | u1] are both ~erfc(9) ~ 1e-37, while evaluating
+    erf(x) + 1 there cancels to rounding noise ~1e-(working digits): demanding 10**-(dps+3)
+    accuracy of that inner mean *relative to itself* could never be met (the witness used to
+    raise HighPrecisionError after 4000 pieces, as for gelu at a = 100 and tanh' in issue 2).
+    Its contribution to the result is nil, so it is converged to an absolute floor set by the
+    outer scale.  Reference: bilinearity and E[erf(u)] = 0 give
+    E[(erf u1 + 1)(erf u2 + 1)] = (2/π) arcsin(2b/(1 + 2a)) + 1 (the erf arcsine kernel)."""
+    act = get_activation("erf(x) + 1")
+    a_, b_ = sp.Integer(1), sp.Rational(9999, 10000)
+    value = hp.two_point(act, a_, b_, dps=DPS)
+    with mpmath.workdps(REF_DPS):
+        ref = ref_erf(mp_exact(a_), mp_exact(b_)) + 1
+    assert digits(value, ref) >= MIN_DIGITS
+
+
+def test_tanh_prime_tiny_inner_means_self_consistent():
+    """tanh' = 1 - tanh² (cancels in the tails) at c = -0.9999, a point of the dense grid of
+    tests/test_quadrature.py where the witness used to raise HighPrecisionError after minutes
+    (an inner mean ~1e-22 of its own scale; issue 2).  No closed form: dps 20 and dps 30 must
+    agree to 18 digits."""
+    a_ = "2.819411177046913"  # the float 10**u of that grid, and b = a * (-0.9999) in float64
+    b_ = "-2.819129235929208"
+    lo = hp.two_point_prime("tanh", a_, b_, dps=20)
+    hi = hp.two_point_prime("tanh", a_, b_, dps=30)
+    assert digits(lo, hi) >= 18
+
+
 def test_dirac_in_gaussian_mean():
     # E[δ(√q u - 1)] = N(1; 0, q) density = e^{-1/(2q)} / √(2π q)
     v = hp.gaussian_mean(sp.DiracDelta(X - 1) + X ** 2, 2)
