@@ -30,8 +30,8 @@ Variables (chosen so that the tabulated functions are smooth and relative accura
 
 Cells and validation
 --------------------
-A tensor grid of cells: decades of x (:data:`X_RANGE`), and θ broken at 0.05, 0.15, 0.4 (and the
-mirror images): where I varies fastest when φ is steep.  On each cell a tensor Chebyshev
+Columns of cells: decades of x (:data:`X_RANGE`; half decades for one-point tables), each column
+cut in θ at 0.05, 0.15, 0.4 (and the mirror images): where I varies fastest when φ is steep.  On each cell a tensor Chebyshev
 interpolant of degree (:data:`DEGREE_X`, :data:`DEGREE_THETA`) (:data:`DEGREE_1D` for one-point
 tables) is fitted at Chebyshev–Gauss nodes (DCT-II, :func:`scipy.fft.dct`; the nodes avoid the
 cell edges, so c = 0 and c = 1 are never sampled).  A cell is accepted when
@@ -42,8 +42,8 @@ cell edges, so c = 0 and c = 1 are never sampled).  A cell is accepted when
 
 are both within ``max(TABLE_RTOL × |value|, the quadrature's own error estimate)``, the value
 scale being that of :func:`meanfield_sym.quadrature.target` in the tabulated variable.  A failing
-cell is split (in the direction with the larger tail, for every cell of that row or column) up
-to :data:`MAX_SPLITS` times; a cell that still fails is marked untabulated and its points are
+cell splits its column in x (when its x tail is the larger) or itself in θ, up to
+:data:`MAX_SPLITS` rounds and :data:`MAX_CELLS` cells; a cell that still fails is marked untabulated and its points are
 computed by quadrature.  Points outside the tables (log10 a outside :data:`X_RANGE`) are
 computed by quadrature as well.  Errors therefore stay within the 1e-12 contract of
 :mod:`meanfield_sym.quadrature`; ``tests/test_kernel_tables.py`` checks them against mpmath.
