@@ -1,4 +1,4 @@
-"""Benchmark of the finite-width witness (meanfield_sym.empirical).
+"""Benchmark of the finite-width witness (meanfield_sym.witnesses.finite_width).
 
 1. Gram route (Witness: layer-wise Gram matrices of h and δ) against the naive route (the
    explicit P × CN Jacobian R, then Rᵀ R/N) on the same network, at a size where the naive
@@ -22,7 +22,7 @@ import tracemalloc
 
 import numpy as np
 
-from meanfield_sym.empirical import (Witness, explicit_jacobian, gaussian_inputs,
+from meanfield_sym.witnesses.finite_width import (Witness, explicit_jacobian, gaussian_inputs,
                                      sample_network, spectral_stats)
 
 

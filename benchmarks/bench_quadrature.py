@@ -4,11 +4,11 @@ The baseline is the peer library neural-tangents' ``ElementwiseNumerical(deg=25)
 in vectorised NumPy the same way (tensor Gauss-Hermite nodes, conditional u2 = c u1 + s z2).
 Measured on the same points in the same process (best of REPEAT timings):
 
-* ``tables``: what ``kernels_for("tanh")`` evaluates (meanfield_sym.kernel_tables: validated
+* ``tables``: what ``kernels_for("tanh")`` evaluates (meanfield_sym.kernels.tables: validated
   Chebyshev tables of quadrature values; their one-off build time is printed separately);
-* ``quadrature``: the per-point quadrature (meanfield_sym.quadrature) the tables are built from.
+* ``quadrature``: the per-point quadrature (meanfield_sym.kernels.quadrature) the tables are built from.
 
-Accuracy is measured against mpmath quadrature of the definition (meanfield_sym.highprec) on a
+Accuracy is measured against mpmath quadrature of the definition (meanfield_sym.witnesses.highprec) on a
 fixed random subsample.
 
 Run:  python benchmarks/bench_quadrature.py [--quick]
@@ -18,10 +18,10 @@ import time
 
 import numpy as np
 
-from meanfield_sym import highprec
-from meanfield_sym import kernel_tables as KT
-from meanfield_sym import quadrature as Q
-from meanfield_sym.activations import get_activation
+from meanfield_sym.witnesses import highprec
+from meanfield_sym.kernels import tables as KT
+from meanfield_sym.kernels import quadrature as Q
+from meanfield_sym.activation.function import get_activation
 
 REPEAT = 5
 DPS = 20

@@ -3,7 +3,7 @@
 Independent numerical witness
 -----------------------------
 Each kernel value used as evidence is the mpmath quadrature **of the definition**
-(:mod:`meanfield_sym.highprec`, which never sees a closed form), computed at 34 digits.
+(:mod:`meanfield_sym.witnesses.highprec`, which never sees a closed form), computed at 34 digits.
 Two-dimensional quadrature at that precision costs seconds per point, so the values are kept in
 ``references.json`` beside this file together with the recipe that produced them
 (:func:`compute_reference`); ``python -m meanfield_sym.derivations._common --refresh`` rebuilds
@@ -27,10 +27,10 @@ import sys
 import mpmath
 import sympy as sp
 
-from meanfield_sym import highprec
-from meanfield_sym.activations import get_activation
-from meanfield_sym.gaussian import A, B, Q
-from meanfield_sym.verification import HOLDS, MISPRINT, UNDECIDED, CheckResult, digits_of_agreement
+from meanfield_sym.witnesses import highprec
+from meanfield_sym.activation.function import get_activation
+from meanfield_sym.kernels.engine import A, B, Q
+from meanfield_sym.verdicts.record import HOLDS, MISPRINT, UNDECIDED, CheckResult, digits_of_agreement
 
 DIGITS_REQUIRED = 20  # the developers' guide: high-precision checks agree to ≥ 20 digits
 REF_DPS = 34  # working precision of the stored references (guard digits above 30)

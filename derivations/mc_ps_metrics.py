@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from meanfield_sym import statistics as S
-from meanfield_sym.experiment import mc_check, mc_collect
-from meanfield_sym.verification import CheckResult, run_script
+from meanfield_sym.meanfield import statistics as S
+from meanfield_sym.verdicts.sweeps import mc_check, mc_collect
+from meanfield_sym.verdicts.record import CheckResult, run_script
 
 SLOW = True
 PAPER = "Pathological spectra"

@@ -15,10 +15,10 @@ import math
 
 import numpy as np
 
-from meanfield_sym import statistics as S
-from meanfield_sym.experiment import (Z_CRIT, agreement, mc_check, mc_collect, seed_for)
-from meanfield_sym import empirical as E
-from meanfield_sym.verification import HOLDS, MISPRINT, UNDECIDED, CheckResult, run_script
+from meanfield_sym.meanfield import statistics as S
+from meanfield_sym.verdicts.sweeps import (Z_CRIT, agreement, mc_check, mc_collect, seed_for)
+from meanfield_sym.witnesses import finite_width as E
+from meanfield_sym.verdicts.record import HOLDS, MISPRINT, UNDECIDED, CheckResult, run_script
 
 SLOW = True
 PAPER = "Pathological spectra"
@@ -105,7 +105,7 @@ def theorem_3_4(act, sw, sb):
                            sigma_w2=sw, sigma_b2=sb, seed=seed_for(34, M, i))
             for name, (e, th) in fn(w, M).items():
                 values.setdefault(name, {}).setdefault(M, []).append((float(e), th))
-    from meanfield_sym.experiment import MCData
+    from meanfield_sym.verdicts.sweeps import MCData
     return MCData(label, values, time.perf_counter() - t0)
 
 

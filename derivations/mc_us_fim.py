@@ -4,10 +4,10 @@ finite random networks (Monte Carlo; ``meanfield-sym verify --slow``).
 Printed:  m_λ = Cκ₁/M (Thm 1), s_λ = Cα((T−1)/T κ₂² + κ₁²/T) (Thm 3),
           λ_max = α((T−1)/T κ₂ + κ₁/T)M (Thm 4), the final "λ_max = ((T−1)/T κ₂ + κ₁/T)M"
           of supplement A.4 (ii) / (A.37) (no α), #(λ ≥ k) ≤ ακ₁CM/k (Cor. 2).
-Witness:  exact spectra of sampled networks (meanfield_sym.empirical: Gram-matrix dual of
+Witness:  exact spectra of sampled networks (meanfield_sym.witnesses.finite_width: Gram-matrix dual of
           the FIM, P the exact parameter count), the Fig. 1 settings of the paper: L = 3,
           C = 1, T = N = 100 Gaussian inputs, tanh (3, 0.64), ReLU (2, 0.1), linear (1, 0.1).
-Verdict:  meanfield_sym.experiment.agreement (extrapolation a + c/M of the per-network ratios,
+Verdict:  meanfield_sym.verdicts.sweeps.agreement (extrapolation a + c/M of the per-network ratios,
           |a − 1| ≤ 4 se(a)); HOLDS / MISPRINT (the networks confirm the corrected form) /
           UNDECIDED.
 """
@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from meanfield_sym import statistics as S
-from meanfield_sym.experiment import mc_check, mc_collect
-from meanfield_sym.verification import HOLDS, UNDECIDED, CheckResult, run_script
+from meanfield_sym.meanfield import statistics as S
+from meanfield_sym.verdicts.sweeps import mc_check, mc_collect
+from meanfield_sym.verdicts.record import HOLDS, UNDECIDED, CheckResult, run_script
 
 SLOW = True
 PAPER = "Universal statistics"

@@ -5,7 +5,7 @@ networks on a teacher-student problem (``meanfield-sym verify --slow``).
 Printed:  η_c = 2(1 + μ)/λ_max (Lemma 6, exact for the Hessian F at a zero-loss minimum);
           Theorem 7: with the mean-field λ_max = α((T−1)/T κ₂ + κ₁/T)M, the gradient method
           never converges when η > η_c (for M large).
-Witness:  meanfield_sym.experiment.gradient_descent: the teacher is a random network θ*
+Witness:  meanfield_sym.verdicts.sweeps.gradient_descent: the teacher is a random network θ*
           ([US] Eq. (8)), targets y = f(x; θ*), the student starts at θ* + 10⁻³ ξ and runs
           θ_{t+1} = θ_t − η∇E + μ(θ_t − θ_{t−1}) on E = Σ‖f − y‖²/(2T).  Lemma 6: η at 0.97 and
           1.03 of the network's exact η_c (λ_max of its own F); Theorem 7: η at 0.85 and 1.15 of
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from meanfield_sym import empirical as E
-from meanfield_sym import statistics as S
-from meanfield_sym.experiment import gradient_descent, seed_for
-from meanfield_sym.verification import HOLDS, UNDECIDED, CheckResult, run_script
+from meanfield_sym.witnesses import finite_width as E
+from meanfield_sym.meanfield import statistics as S
+from meanfield_sym.verdicts.sweeps import gradient_descent, seed_for
+from meanfield_sym.verdicts.record import HOLDS, UNDECIDED, CheckResult, run_script
 
 SLOW = True
 PAPER = "Universal statistics"

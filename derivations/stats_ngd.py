@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from meanfield_sym import statistics as S
-from meanfield_sym.verification import UNDECIDED, CheckResult, run_script
+from meanfield_sym.meanfield import statistics as S
+from meanfield_sym.verdicts.record import UNDECIDED, CheckResult, run_script
 
 PAPER = "NGD (Karakida & Osawa)"
 LOST = "printed formula lost in our copy of the paper"

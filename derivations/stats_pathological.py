@@ -16,8 +16,8 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from meanfield_sym import statistics as S
-from meanfield_sym.verification import HOLDS, MISPRINT, CheckResult, run_script
+from meanfield_sym.meanfield import statistics as S
+from meanfield_sym.verdicts.record import HOLDS, MISPRINT, CheckResult, run_script
 
 try:
     from .stats_dual import K, N, explicit_agrees

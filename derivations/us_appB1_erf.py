@@ -9,7 +9,7 @@ Printed (transcribed exactly as printed, kept as data in ``PRINTED``):
   (B.6) ∫Dx erf(√(a−b) x + √b y) = erf(√b y / √(1 + 2a − 2b))
   (B.7) I_φ[a, b] = (2/π) atan(2b / √((1+2a)² − (2b)²))
   (B.8) I_φ'[a, b] = 4 / (π √((1+2a)² − (2b)²))
-Checks: the engine's derivation (:mod:`meanfield_sym.gaussian`) against the printed form
+Checks: the engine's derivation (:mod:`meanfield_sym.kernels.engine`) against the printed form
 symbolically, and both against mpmath quadrature of the definition (≥ 20 digits).
 Model: linear output f = u^L, so δ^L = ∂f/∂u^L = 1 and q̃^L = 1.
 """
@@ -18,9 +18,9 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from meanfield_sym.activations import X
-from meanfield_sym.gaussian import A, B, Q, gaussian_mean, kernels_for, two_point_expectation
-from meanfield_sym.verification import HOLDS, MISPRINT, CheckResult, run_script
+from meanfield_sym.activation.function import X
+from meanfield_sym.kernels.engine import A, B, Q, gaussian_mean, kernels_for, two_point_expectation
+from meanfield_sym.verdicts.record import HOLDS, MISPRINT, CheckResult, run_script
 
 try:
     from . import _common as C

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from meanfield_sym.gaussian import A, B, Q, kernels_for
-from meanfield_sym.verification import HOLDS, MISPRINT, CheckResult, run_script
+from meanfield_sym.kernels.engine import A, B, Q, kernels_for
+from meanfield_sym.verdicts.record import HOLDS, MISPRINT, CheckResult, run_script
 
 try:
     from . import _common as C

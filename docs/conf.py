@@ -1,7 +1,7 @@
 """Sphinx configuration of the meanfield_sym documentation.
 
-Build with ``python -m meanfield_sym.docsgen`` (or ``sphinx-build -W --keep-going -b html docs
-docs/_build/html``): both run :func:`meanfield_sym.docsgen.generate` first, which writes the
+Build with ``python -m meanfield_sym.site.build`` (or ``sphinx-build -W --keep-going -b html docs
+docs/_build/html``): both run :func:`meanfield_sym.site.build.generate` first, which writes the
 pages under ``docs/generated/`` from the derivation scripts, the activations, the CLI and the
 statistics of this checkout.
 
@@ -31,7 +31,7 @@ DOCS = Path(__file__).resolve().parent
 # are the package meanfield_sym.derivations, which only an install maps to derivations/.
 
 import meanfield_sym  # noqa: E402
-from meanfield_sym import docsgen  # noqa: E402
+from meanfield_sym.site import build as docsgen
 
 project = "meanfield_sym"
 author = "the meanfield_sym developers"
@@ -108,7 +108,7 @@ def _report_generation_errors(app):
     """A derivation script that raised is a build error (its page shows the traceback)."""
     from sphinx.util import logging
 
-    logger = logging.getLogger("meanfield_sym.docsgen")
+    logger = logging.getLogger("meanfield_sym.site.build")
     for err in _SUMMARY["derivations"].get("errors", []):
         lines = err.strip().splitlines()
         logger.warning("%s %s (full traceback on its page)", lines[0], lines[-1])

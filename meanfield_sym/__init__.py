@@ -16,11 +16,12 @@ acos(-b/a)/(2*pi)
 from importlib import import_module
 
 _EXPORTS = {
-    "Activation": "activations", "ActivationError": "activations",
-    "builtin_names": "activations", "get_activation": "activations",
-    "ExpressionError": "expression_parser", "parse_expression": "expression_parser",
-    "kernels_for": "gaussian", "KernelSet": "gaussian", "NoClosedForm": "gaussian",
-    "Q": "gaussian", "A": "gaussian", "B": "gaussian",
+    "Activation": "activation.function", "ActivationError": "activation.function",
+    "builtin_names": "activation.function", "get_activation": "activation.function",
+    "ExpressionError": "activation.parser", "parse_expression": "activation.parser",
+    "kernels_for": "kernels.engine", "KernelSet": "kernels.engine",
+    "NoClosedForm": "kernels.engine",
+    "Q": "kernels.engine", "A": "kernels.engine", "B": "kernels.engine",
 }
 __all__ = sorted(_EXPORTS)
 __version__ = "0.1.0"

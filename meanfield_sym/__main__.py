@@ -1,4 +1,4 @@
 """``python -m meanfield_sym`` is the ``meanfield-sym`` command line."""
-from .cli import main
+from meanfield_sym.cli import main
 
 raise SystemExit(main())

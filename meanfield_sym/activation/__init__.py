@@ -1,0 +1,2 @@
+"""The activation layer: a function φ of one variable, parsed from a whitelist, with its
+distributional derivative and the support of φ'."""

@@ -1,0 +1,99 @@
+"""``meanfield-sym kernel``: the four Gaussian kernels of an activation, closed form or quadrature.
+
+Prints E[φ(√q u)²], E[φ'(√q u)²], I_φ[a, b], I_φ'[a, b] as derived by the engine (or "no closed
+form: quadrature"), and with ``--a/--b`` their values (one-point ones at q = A).
+"""
+from __future__ import annotations
+
+import json
+import math
+
+
+def add_parser(sub):
+    p = sub.add_parser("kernel", help="derive the four Gaussian kernels of an activation",
+                       description=__doc__.splitlines()[0])
+    p.add_argument("activation", help="a built-in name (see --list) or an expression in x, "
+                   "e.g. 'sin(x) + x/2'")
+    p.add_argument("--param", metavar="NAME=VALUE", action="append", default=[],
+                   help="a built-in's parameter, e.g. --param slope=0.1 (repeatable)")
+    p.add_argument("--a", type=str, default=None, help="variance a (> 0); q = a for one-point")
+    p.add_argument("--b", type=str, default=None, help="covariance b (|b| ≤ a; default 0)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--latex", action="store_true", help="print the closed forms as LaTeX")
+    p.set_defaults(func=run)
+
+
+def parse_params(items):
+    """['slope=0.1', ...] -> {'slope': '0.1'} (values stay text: read exactly later)."""
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise ValueError(f"--param expects NAME=VALUE, got {item!r}")
+        k, v = item.split("=", 1)
+        k = k.strip()
+        if not k.isidentifier():
+            raise ValueError(f"--param name {k!r} is not a valid name")
+        if k in out:
+            raise ValueError(f"--param {k} given twice")
+        out[k] = v.strip()
+    return out
+
+
+def _number(name, text):
+    try:
+        v = float(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"--{name} must be a number, got {text!r}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"--{name} must be finite, got {text!r}")
+    return v
+
+
+def run(args) -> int:
+    import sympy as sp
+
+    from meanfield_sym.kernels.engine import KERNEL_NAMES, kernels_for
+
+    params = parse_params(args.param)
+    a = b = None
+    if args.b is not None and args.a is None:
+        raise ValueError("--b needs --a")
+    if args.a is not None:
+        a = _number("a", args.a)
+        b = _number("b", args.b) if args.b is not None else 0.0
+        if a <= 0:
+            raise ValueError(f"--a must be > 0 (a variance), got {args.a}")
+        if abs(b) > a:
+            raise ValueError(f"|b| must not exceed a (a covariance), got a={args.a}, b={args.b}")
+    ks = kernels_for(args.activation, **params)
+    values = None
+    if a is not None:
+        values = {"one_point": float(ks.one_point(a)), "one_point_prime": float(ks.one_point_prime(a)),
+                  "two_point": float(ks.two_point(a, b)),
+                  "two_point_prime": float(ks.two_point_prime(a, b))}
+    forms = ks.closed_form
+    if args.json:
+        out = {"activation": ks.activation.name,
+               "expression": sp.sstr(ks.activation.expr),
+               "params": {k: sp.sstr(v) for k, v in ks.activation.params.items()},
+               "closed_form": {k: (None if forms[k] is None else sp.sstr(forms[k]))
+                               for k in KERNEL_NAMES},
+               "methods": ks.methods,
+               "values": values}
+        if args.latex:
+            out["latex"] = {k: (None if forms[k] is None else sp.latex(forms[k])) for k in KERNEL_NAMES}
+        print(json.dumps(out, indent=2, allow_nan=True))
+        return 0
+    labels = {"one_point": "E[φ(√q u)²]", "one_point_prime": "E[φ'(√q u)²]",
+              "two_point": "I_φ[a, b]", "two_point_prime": "I_φ'[a, b]"}
+    print(f"activation: {ks.activation.name}    φ(x) = {sp.sstr(ks.activation.expr)}")
+    print(f"            φ'(x) = {sp.sstr(ks.activation.prime)}")
+    for k in KERNEL_NAMES:
+        f = forms[k]
+        text = "no closed form: quadrature" if f is None else (sp.latex(f) if args.latex else sp.sstr(f))
+        print(f"{labels[k]:>14} = {text}")
+    if values is not None:
+        print(f"\nvalues at a = q = {a:g}, b = {b:g}:")
+        for k in KERNEL_NAMES:
+            print(f"{labels[k]:>14} = {values[k]!r}")
+    return 0

@@ -1,0 +1,351 @@
+"""``meanfield-sym stats | softmax | ngd``: order parameters and every statistic of the papers.
+
+* ``stats`` -- κ's, order parameters, Fisher / NTK / feature-metric statistics, η_c,
+  Fisher–Rao norm (``fisher_rao``: the corrected wide-network value; ``fisher_rao_printed``:
+  supplement Eq. A.50), diagonal blocks (Universal statistics; Pathological spectra).
+* ``softmax`` -- β₁–β₄ from an N × C array of softmax outputs and, with the network options,
+  the cross-entropy Fisher statistics (Pathological spectra Theorem 3.3, comparison (28)) and
+  its C − 1 leading-order outliers (Theorem 3.4 as corrected, ``fim_cross_outliers``).
+* ``ngd`` -- natural-gradient constants (Karakida & Osawa): unit-wise γ and the layer-wise
+  family (block-diagonal, tri-diagonal, K-FAC).
+
+JSON contracts: issue 3.  Bad input exits with status 2 and one line on stderr.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+
+import numpy as np
+from meanfield_sym.cli.kernel import parse_params
+
+__all__ = ["add_parser", "to_jsonable"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing helpers
+# ---------------------------------------------------------------------------------------------
+def _numbers(text: str, name: str) -> list[float]:
+    parts = [p.strip() for p in str(text).split(",")]
+    if not parts or any(p == "" for p in parts):
+        raise ValueError(f"{name} must be a number or a comma-separated list, got {text!r}")
+    out = []
+    for p in parts:
+        try:
+            v = float(p)
+        except ValueError:
+            raise ValueError(f"{name} must be numbers, got {p!r}") from None
+        if not math.isfinite(v):
+            raise ValueError(f"{name} must be finite, got {p!r}")
+        out.append(v)
+    return out
+
+
+def _variance(text: str, name: str, depth: int):
+    vals = _numbers(text, name)
+    if any(v < 0 for v in vals):
+        raise ValueError(f"{name} is a variance and must be >= 0, got {text}")
+    if len(vals) == 1:
+        return vals[0]
+    if len(vals) != depth:
+        raise ValueError(f"{name}: {len(vals)} per-layer values for depth {depth} (need 1 or "
+                         f"{depth})")
+    return list(vals)
+
+
+def _depth(value) -> int:
+    if value is None:
+        raise ValueError("--depth is required")
+    if value < 1:
+        raise ValueError(f"depth must be >= 1, got {value}")
+    return int(value)
+
+
+def _widths(text, depth: int):
+    if text is None:
+        return None
+    vals = _numbers(text, "--widths")
+    if len(vals) != depth:
+        raise ValueError(f"--widths needs alpha_0..alpha_{depth - 1} ({depth} values for depth "
+                         f"{depth}), got {len(vals)}")
+    if any(v <= 0 for v in vals):
+        raise ValueError(f"--widths must be positive, got {text}")
+    return vals
+
+
+def _positive_int(value, flag: str) -> int:
+    if value is None:
+        return None
+    if value < 1:
+        raise ValueError(f"{flag} must be >= 1, got {value}")
+    return int(value)
+
+
+def _network(args):
+    """Validated network options (activation resolved last, so bad numbers fail fast)."""
+    depth = _depth(args.depth)
+    if args.sigma_w2 is None or args.sigma_b2 is None:
+        raise ValueError("--sigma-w2 and --sigma-b2 are required")
+    sw = _variance(args.sigma_w2, "--sigma-w2", depth)
+    sb = _variance(args.sigma_b2, "--sigma-b2", depth)
+    widths = _widths(args.widths, depth)
+    width = getattr(args, "width", None)
+    if width is not None and not (math.isfinite(width) and width > 0):
+        raise ValueError(f"--width must be positive, got {width}")
+    q1 = args.qhat1_0
+    q2 = args.qhat2_0
+    if not (math.isfinite(q1) and q1 > 0):
+        raise ValueError(f"--qhat1-0 must be positive, got {q1}")
+    if not (math.isfinite(q2) and abs(q2) <= q1):
+        raise ValueError(f"--qhat2-0 must satisfy |qhat2_0| <= qhat1_0, got {q2}")
+    from meanfield_sym.activation.function import get_activation
+    if args.activation is None:
+        raise ValueError("--activation is required")
+    act = get_activation(args.activation, **parse_params(args.param))
+    return act, sw, sb, depth, widths
+
+
+def _add_network_options(p, required: bool = True):
+    p.add_argument("--activation", required=required, help="built-in name or expression in x")
+    p.add_argument("--param", action="append", metavar="K=V",
+                   help="activation parameter (repeatable), e.g. --param slope=0.1")
+    p.add_argument("--sigma-w2", help="weight variance σ_w² (or L comma-separated values)")
+    p.add_argument("--sigma-b2", help="bias variance σ_b² (or L comma-separated values)")
+    p.add_argument("--depth", type=int, help="number of weight layers L (>= 1)")
+    p.add_argument("--widths", help="α_0,…,α_{L−1}: input and hidden widths in units of M")
+    p.add_argument("--qhat1-0", type=float, default=1.0, help="input q̂_1^0 (default 1)")
+    p.add_argument("--qhat2-0", type=float, default=0.0, help="input overlap q̂_2^0 (default 0)")
+
+
+def _add_size_options(p, defaults: bool = True):
+    p.add_argument("--width", type=float, default=1000.0 if defaults else None,
+                   help="width scale M (default 1000)")
+    p.add_argument("--samples", type=int, default=100 if defaults else None,
+                   help="number of samples N (default 100)")
+    p.add_argument("--classes", type=int, default=1 if defaults else None,
+                   help="number of outputs C (default 1)")
+    p.add_argument("--momentum", type=float, default=0.0, help="momentum μ for η_c (default 0)")
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON
+# ---------------------------------------------------------------------------------------------
+def to_jsonable(obj):
+    """Plain JSON values: arrays → (nested) lists, scalars → float, non-finite → None."""
+    if obj is None or isinstance(obj, (str, bool)):
+        return obj
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    arr = np.asarray(obj)
+    if arr.dtype == bool:
+        return arr.tolist()
+    if arr.ndim == 0:
+        v = float(arr)
+        return v if math.isfinite(v) else None
+    return [to_jsonable(v) for v in arr]
+
+
+def _emit(payload: dict, as_json: bool):
+    data = to_jsonable(payload)
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    for line in _text_lines(data):
+        print(line)
+
+
+def _fmt(v):
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.10g}"
+    if isinstance(v, list) and all(not isinstance(x, (list, dict)) for x in v):
+        return "[" + ", ".join(_fmt(x) for x in v) + "]"
+    return str(v)
+
+
+def _text_lines(data, prefix=""):
+    for k, v in data.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            yield from _text_lines(v, key + ".")
+        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
+            for i, x in enumerate(v):
+                yield from _text_lines(x, f"{key}[{i}].")
+        else:
+            yield f"{key:40s} {_fmt(v)}"
+
+
+def _three(d):
+    return None if d is None else {k: d[k] for k in ("mean", "second_moment", "lambda_max")}
+
+
+# ---------------------------------------------------------------------------------------------
+# Sub-commands
+# ---------------------------------------------------------------------------------------------
+def _describe(act, sw, sb, depth, widths):
+    return {"activation": act.name, "params": {k: str(v) for k, v in act.params.items()},
+            "sigma_w2": sw, "sigma_b2": sb, "depth": depth,
+            "widths": widths if widths is not None else [1.0] * depth}
+
+
+def _network_payload(act, sw, sb, depth, widths, args):
+    from meanfield_sym.meanfield import statistics as S
+    from meanfield_sym.meanfield.recursions import fixed_point
+    M = args.width
+    N = _positive_int(args.samples, "--samples")
+    C = _positive_int(args.classes, "--classes")
+    if not (math.isfinite(args.momentum) and -1 < args.momentum < 1):
+        raise ValueError(f"--momentum must satisfy -1 < mu < 1, got {args.momentum}")
+    st = S.network_statistics(act, sw, sb, depth, widths=widths, width=M, samples=N,
+                              classes=C, momentum=args.momentum, qhat1_0=args.qhat1_0,
+                              qhat2_0=args.qhat2_0)
+    payload = _describe(act, sw, sb, depth, widths)
+    payload.update({"width": M, "samples": N, "classes": C, "momentum": args.momentum})
+    payload.update({k: st[k] for k in ("alpha", "kappa1", "kappa2", "kappa1_ntk", "kappa2_ntk",
+                                       "order_parameters")})
+    payload["fim"] = _three(st["fim"])
+    payload["ntk"] = _three(st["ntk"])
+    fm = _three(st["feature_metric"])
+    fm["blocks"] = [_three(b) for b in st["feature_metric"]["blocks"]]
+    payload["feature_metric"] = fm
+    payload["eta_critical"] = st["eta_critical"]
+    # Theorem 5: the corrected wide-network value (tangent recursion); the supplement's
+    # (A.50) and the bound, judged on the corrected value, as extra keys
+    payload["fisher_rao"] = st["fisher_rao"]
+    payload["fisher_rao_printed"] = st["fisher_rao_printed"]
+    payload["fisher_rao_bound"] = st.get("fisher_rao_bound")
+    payload["fisher_rao_bound_holds"] = st.get("fisher_rao_bound_holds")
+    payload["fim_blocks"] = None if st["fim_blocks"] is None else [_three(b) for b in
+                                                                   st["fim_blocks"]]
+    payload["fim_large_classes"] = st["fim_large_classes"]
+    if not isinstance(sw, list) and not isinstance(sb, list):
+        fp = fixed_point(act, sw, sb, maxiter=500)
+        payload["fixed_point"] = {"q_star": fp.q_star if fp.converged else None,
+                                  "chi1": fp.chi1 if fp.converged else None,
+                                  "converged": bool(fp.converged)}
+    if "notes" in st:
+        payload["notes"] = st["notes"]
+    return payload, st
+
+
+def _run_stats(args) -> int:
+    act, sw, sb, depth, widths = _network(args)
+    payload, _ = _network_payload(act, sw, sb, depth, widths, args)
+    _emit(payload, args.json)
+    return 0
+
+
+def _load_probs(path: str) -> np.ndarray:
+    if not os.path.isfile(path):
+        raise ValueError(f"probability file {path!r} not found")
+    ext = os.path.splitext(path)[1].lower()
+    try:
+        if ext == ".npy":
+            arr = np.load(path, allow_pickle=False)
+        elif ext == ".csv":
+            arr = np.loadtxt(path, delimiter=",", ndmin=2, dtype=float)
+        else:
+            raise ValueError(f"--probs must be a .npy or .csv file, got {path!r}")
+    except ValueError as exc:
+        raise ValueError(f"cannot read {path!r}: {exc}".splitlines()[0]) from None
+    except OSError as exc:
+        raise ValueError(f"cannot read {path!r}: {exc}") from None
+    return np.asarray(arr, dtype=float) if arr.dtype != object else arr
+
+
+def _run_softmax(args) -> int:
+    from meanfield_sym.meanfield import statistics as S
+    probs = _load_probs(args.probs)
+    if probs.ndim != 2:
+        raise ValueError(f"--probs must hold an N x C array, got shape {probs.shape}")
+    betas = S.softmax_betas(probs)
+    N, C = betas["N"], betas["C"]
+    payload = {"samples": N, "classes": C,
+               **{k: betas[k] for k in ("beta1", "beta2", "beta3", "beta4")}}
+    network_given = any(v is not None for v in (args.activation, args.sigma_w2, args.sigma_b2,
+                                                args.depth))
+    if network_given:
+        if args.samples is not None and args.samples != N:
+            raise ValueError(f"--samples {args.samples} disagrees with the {N} rows of --probs")
+        if args.classes is not None and args.classes != C:
+            raise ValueError(f"--classes {args.classes} disagrees with the {C} columns of "
+                             "--probs")
+        args.samples, args.classes = N, C
+        if args.width is None:
+            args.width = 1000.0
+        act, sw, sb, depth, widths = _network(args)
+        net, st = _network_payload(act, sw, sb, depth, widths, args)
+        if st["kappa1"] is None:
+            raise ValueError("the softmax Fisher statistics need depth >= 2 (alpha > 0)")
+        fc = S.softmax_fim_statistics(betas, st["kappa1"], st["kappa2"], st["alpha"],
+                                      args.width)
+        payload.update(_describe(act, sw, sb, depth, widths))
+        payload.update({"width": args.width, "alpha": st["alpha"], "kappa1": st["kappa1"],
+                        "kappa2": st["kappa2"]})
+        payload["fim_cross"] = {k: fc[k] for k in ("mean", "second_moment", "lambda_max_lower",
+                                                   "lambda_max_upper")}
+        payload["fim_linear"] = net["fim"]
+        payload["comparison_28"] = fc["comparison_28"]
+        # Theorem 3.4 as corrected: C − 1 outliers of O(M) (the leading-order values)
+        out = S.softmax_outliers(probs, st["kappa1"], st["kappa2"], st["alpha"], args.width)
+        payload["fim_cross_outliers"] = {k: out[k] for k in ("outliers", "outliers_upper",
+                                                             "lambda_C_upper", "count")}
+    elif args.samples is not None or args.classes is not None:
+        pass  # sizes without a network: nothing to compare
+    _emit(payload, args.json)
+    return 0
+
+
+def _run_ngd(args) -> int:
+    from meanfield_sym.meanfield import statistics as S
+    act, sw, sb, depth, widths = _network(args)
+    N = _positive_int(args.samples, "--samples")
+    payload = _describe(act, sw, sb, depth, widths)
+    uw = S.ngd_unit_wise(act, sw, sb, depth, widths, qhat1_0=args.qhat1_0)
+    payload["unit_wise"] = uw
+    payload.update(S.ngd_layer_wise(depth, samples=N))
+    _emit(payload, args.json)
+    return 0
+
+
+def add_parser(subparsers):
+    """Register ``stats``, ``softmax`` and ``ngd``."""
+    p = subparsers.add_parser(
+        "stats", help="order parameters, κ's and Fisher/NTK/feature-metric statistics",
+        description="Order parameters and every linear-output statistic of a wide network "
+                    "(Universal statistics; Pathological spectra).")
+    _add_network_options(p)
+    _add_size_options(p)
+    p.add_argument("--json", action="store_true", help="print the JSON contract of issue 3")
+    p.set_defaults(func=_run_stats)
+
+    p = subparsers.add_parser(
+        "softmax", help="β1–β4 and cross-entropy Fisher statistics from softmax outputs",
+        description="β1–β4 of Pathological spectra Theorem 3.3 from an N × C array of softmax "
+                    "outputs; with the network options, the cross-entropy Fisher statistics.")
+    p.add_argument("--probs", required=True, help="N × C softmax outputs (.npy or .csv)")
+    _add_network_options(p, required=False)
+    _add_size_options(p, defaults=False)
+    p.add_argument("--json", action="store_true", help="print the JSON contract of issue 3")
+    p.set_defaults(func=_run_softmax)
+
+    p = subparsers.add_parser(
+        "ngd", help="natural-gradient constants (unit-wise γ, block-diagonal, tri-diagonal, "
+                    "K-FAC)",
+        description="Natural-gradient learning-rate constants of Karakida & Osawa (NeurIPS "
+                    "2020) for C = 1 and N <= M_0 linearly independent inputs.")
+    _add_network_options(p)
+    p.add_argument("--samples", type=int, default=None,
+                   help="N: also report K-FAC with the usual sample-averaged factors")
+    p.add_argument("--json", action="store_true", help="print the JSON contract of issue 3")
+    p.set_defaults(func=_run_ngd)

@@ -1,0 +1,2 @@
+"""Mean-field recursions and the statistics read off them (Fisher, NTK, feature metric,
+softmax, natural gradient)."""

@@ -1,0 +1,1 @@
+"""The documentation site, built from the derivation scripts, the activations and the CLI."""

@@ -1,0 +1,964 @@
+"""Width sweeps: mean-field theory against finite random networks, and the verdict rule.
+
+This module joins the two sides the project keeps apart:
+
+* the **theory** (:mod:`meanfield_sym.meanfield.statistics`: m_λ, s_λ, λ_max of the Fisher information,
+  its NTK and softmax variants, in the limit M → ∞), and
+* the **finite-width witness** (:mod:`meanfield_sym.witnesses.finite_width`: exact spectra of sampled
+  networks),
+
+by sampling ``K`` networks at each of several widths M and comparing.  The comparison is
+turned into a verdict by :func:`agreement` / :func:`judge`, used by the Monte Carlo derivation
+scripts ``derivations/mc_*.py`` (``meanfield-sym verify --slow``).
+
+The verdict rule
+----------------
+For one quantity, each sampled network s at width M gives the ratio
+``r_s(M) = experiment_s / theory_s(M)``.  With ``r̄(M)`` the mean over seeds and ``se(M)``
+its standard error (sample standard deviation / √K), the theories predict
+``E[r(M)] = 1 + c/M + o(1/M)`` (the finite-width corrections of the order parameters and of
+the parameter count are O(1/M); spectral edges driven by O(M^{-1/2}) fluctuations, such as
+the Marchenko–Pastur edge of a Gram matrix of random inputs, converge like M^{-1/2}), so a
+weighted least-squares fit ``r̄(M) = a + c·M^{-p}`` over the widths (p = 1, else p = 1/2)
+gives the extrapolated ratio ``a`` and its standard error ``se(a)`` (inflated by √(χ²/dof)
+when the fit is worse than the measured noise).  The theory **agrees** when
+
+    |a − 1| ≤ Z_CRIT · se(a)
+
+and the deviation does not grow with M (no bare percentage: the tolerance is the measured
+standard error, propagated through the finite-M extrapolation).  The slope of log|r̄(M) − 1|
+against log M is reported too: theory expects −1 (O(1/M) bias) to −1/2 (O(M^{-1/2}) noise);
+it "shrinks" when below −1/4 with a 2σ margin, and when every deviation lies within
+``Z_CRIT`` standard errors it is "at the noise floor", where a slope carries no information.
+
+Both the *printed* and the *corrected* form of a formula are judged this way; see
+:func:`judge` for how the pair becomes HOLDS / MISPRINT / UNDECIDED.
+
+Examples
+--------
+>>> s = SweepSettings(activation="relu", sigma_w2=2.0, sigma_b2=0.1, depth=3,
+...                   widths=(30, 60), samples=4, classes=1, seeds=2)
+>>> res = width_sweep(s)
+>>> sorted({r["quantity"] for r in res.rows}) == sorted(QUANTITIES)
+True
+>>> all(abs(r["ratio"] - r["experiment"] / r["theory"]) < 1e-12 for r in res.rows)
+True
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from meanfield_sym.witnesses import finite_width as E
+from meanfield_sym.meanfield import statistics as S
+from meanfield_sym.activation.function import get_activation
+
+__all__ = [
+    "QUANTITIES", "Z_CRIT", "SE_FLOOR_REL", "SweepSettings", "SweepResult", "seed_for",
+    "width_sweep", "theory_for", "measure", "Agreement", "agreement", "judge", "format_rows",
+    "plot_sweep", "gradient_descent", "make_figures", "progress_bar",
+]
+
+#: the statistics of a sweep row
+QUANTITIES = ("mean", "second_moment", "lambda_max")
+
+#: Agreement threshold in standard errors: the slow verify set runs ~100 such tests, and 4σ
+#: keeps Gaussian false alarms below 1e-4 each (the style guide's |est − theory| < 4·stderr).
+Z_CRIT = 4.0
+
+#: Standard errors are floored at this fraction of |r̄|: quantities exact at finite width
+#: (NGD constants) have zero spread, and float64 eigensolvers of n ≤ 2000 matrices leave
+#: relative errors ≲ n·eps ≈ 5e-13, far below this floor.
+SE_FLOOR_REL = 1e-9
+
+#: The relative error "shrinks" when the fitted log-log slope is below this with 2σ margin:
+#: the theory predicts −1 (O(1/M) bias) to −1/2 (O(M^{-1/2}) noise); −1/4 is half the slowest.
+SHRINK_SLOPE = -0.25
+
+#: |r̄ − 1| below this is treated as exactly zero when the log-log slope is fitted.
+_LOG_FLOOR = 1e-15
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings and seeds
+# ---------------------------------------------------------------------------------------------
+def seed_for(base: int, width: int, index: int) -> np.random.SeedSequence:
+    """The seed of network ``index`` at width ``width``: ``SeedSequence([base, width, index])``.
+
+    Independent of the other widths and of how many seeds are drawn, so a sweep extended by
+    more widths or seeds reproduces the networks it already had.
+    """
+    return np.random.SeedSequence([int(base), int(width), int(index)])
+
+
+def _pos_int(name, value) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or \
+            value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _variance(name, value) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    v = float(value)
+    if not math.isfinite(v) or v < 0:
+        raise ValueError(f"{name} is a variance and must be finite and >= 0, got {value!r}")
+    return v
+
+
+@dataclass(frozen=True)
+class SweepSettings:
+    """One width sweep: a network family and the sizes to sample.
+
+    Attributes
+    ----------
+    activation : str
+        Built-in name or expression in x (hidden layers; the output is linear).
+    params : dict
+        Parameters of a built-in activation (values as text or numbers).
+    sigma_w2, sigma_b2 : float
+        Weight and bias variances, the same in every layer.
+    depth : int
+        L >= 2 (the statistics need a hidden layer).
+    widths : tuple of int
+        The widths M (all layers 0..L−1 of width M, α_l = 1).
+    samples : int
+        N, Gaussian inputs x ~ N(0, I_M).
+    classes : int
+        C outputs.
+    seeds : int or dict
+        Networks per width: one number, or {width: count}.
+    softmax : bool
+        Cross-entropy Fisher F_cross ([PS] Theorem 3.3) instead of the linear-output F.
+    parameterization : {'standard', 'ntk'}
+        'standard': the FIM F ([US] Theorems 1, 3, 4; [PS] Theorem 3.1); 'ntk': the NTK Θ
+        under the NTK parameterisation ([PS] Sec. 4.1), statistics over its CN eigenvalues.
+    seed : int
+        Base of :func:`seed_for`.
+    """
+
+    activation: str
+    sigma_w2: float
+    sigma_b2: float
+    depth: int
+    widths: tuple
+    samples: int
+    classes: int = 1
+    seeds: object = 4
+    softmax: bool = False
+    parameterization: str = "standard"
+    seed: int = 0
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        _variance("sigma_w2", self.sigma_w2)
+        _variance("sigma_b2", self.sigma_b2)
+        if _pos_int("depth", self.depth) < 2:
+            raise ValueError("depth must be >= 2: the Fisher statistics need a hidden layer")
+        ws = tuple(self.widths) if not isinstance(self.widths, (str, bytes)) else ()
+        if not ws:
+            raise ValueError(f"widths must be a non-empty list of positive integers, got "
+                             f"{self.widths!r}")
+        ws = tuple(_pos_int("width", w) for w in ws)
+        if len(set(ws)) != len(ws):
+            raise ValueError(f"widths must be distinct, got {list(ws)}")
+        object.__setattr__(self, "widths", ws)
+        _pos_int("samples N", self.samples)
+        _pos_int("classes C", self.classes)
+        for w in ws:
+            self.seeds_at(w)
+        if self.parameterization not in E.PARAMETERIZATIONS:
+            raise ValueError(f"parameterization must be one of {E.PARAMETERIZATIONS}, got "
+                             f"{self.parameterization!r}")
+        if self.softmax and self.parameterization != "standard":
+            raise ValueError("the softmax (cross-entropy) Fisher statistics of Theorem 3.3 are "
+                             "stated for the standard parameterization only")
+        if self.softmax and self.classes < 2:
+            raise ValueError("the softmax Fisher needs at least 2 classes (C = 1 gives a "
+                             "constant softmax and F_cross = 0)")
+        if isinstance(self.seed, (bool, np.bool_)) or not isinstance(self.seed, numbers.Integral) \
+                or self.seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+        get_activation(self.activation, **dict(self.params))  # fail fast on a bad name
+
+    def seeds_at(self, width: int) -> int:
+        """How many networks are sampled at ``width``."""
+        if isinstance(self.seeds, Mapping):
+            if width not in self.seeds:
+                raise ValueError(f"seeds: no count given for width {width}")
+            return _pos_int(f"seeds at width {width}", self.seeds[width])
+        return _pos_int("seeds", self.seeds)
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["widths"] = list(self.widths)
+        d["params"] = {k: str(v) for k, v in dict(self.params).items()}
+        if isinstance(self.seeds, Mapping):
+            d["seeds"] = {str(k): int(v) for k, v in self.seeds.items()}
+        d["theory"] = ("Pathological spectra Thm 3.3 (softmax Fisher; lambda_max: lower "
+                       "bound, theory_upper the upper bound)" if self.softmax else
+                       "Pathological spectra Sec. 4.1 (NTK, eigenvalues over CN)"
+                       if self.parameterization == "ntk" else
+                       "Universal statistics Thms 1, 3, 4 / Pathological spectra Thm 3.1 (FIM)")
+        return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Theory and measurement at one width
+# ---------------------------------------------------------------------------------------------
+_THEORY_CACHE: dict = {}
+
+
+def _network_theory(settings: SweepSettings, width: int) -> dict:
+    key = (settings.activation, tuple(sorted((k, str(v)) for k, v in
+                                             dict(settings.params).items())),
+           settings.sigma_w2, settings.sigma_b2, settings.depth, width, settings.samples,
+           settings.classes)
+    if key not in _THEORY_CACHE:
+        act = get_activation(settings.activation, **dict(settings.params))
+        _THEORY_CACHE[key] = S.network_statistics(
+            act, settings.sigma_w2, settings.sigma_b2, settings.depth, width=width,
+            samples=settings.samples, classes=settings.classes)
+    return _THEORY_CACHE[key]
+
+
+def theory_for(settings: SweepSettings, width: int, witness: E.Witness | None = None) -> dict:
+    """Mean-field values ``{quantity: value}`` at width M (plus ``lambda_max_upper`` for the
+    softmax Fisher, whose λ_max the theory only brackets).
+
+    Standard: :func:`statistics.fim_statistics`; NTK: :func:`statistics.ntk_statistics`;
+    softmax: :func:`statistics.softmax_fim_statistics` with β₁–β₄ from the sampled network's
+    own softmax outputs (so ``witness`` is required).
+    """
+    st = _network_theory(settings, width)
+    if settings.softmax:
+        if witness is None:
+            raise ValueError("the softmax theory needs the network's outputs (witness)")
+        fc = S.softmax_fim_statistics(S.softmax_betas(witness.softmax_probs()), st["kappa1"],
+                                      st["kappa2"], st["alpha"], width)
+        return {"mean": float(fc["mean"]), "second_moment": float(fc["second_moment"]),
+                "lambda_max": float(fc["lambda_max_lower"]),
+                "lambda_max_upper": float(fc["lambda_max_upper"])}
+    src = st["ntk"] if settings.parameterization == "ntk" else st["fim"]
+    return {q: float(src[q]) for q in QUANTITIES}
+
+
+def measure(witness: E.Witness, settings: SweepSettings) -> dict:
+    """Exact m_λ, s_λ, λ_max of the sampled network's F, Θ or F_cross."""
+    if settings.softmax:
+        s = witness.softmax_stats(top=1)
+    elif settings.parameterization == "ntk":
+        s = witness.ntk_stats()
+    else:
+        s = witness.fisher_stats()
+    return {"mean": s.mean, "second_moment": s.second_moment, "lambda_max": s.lambda_max}
+
+
+def _simulate(settings: SweepSettings, width: int, index: int) -> E.Witness:
+    return E.simulate(settings.activation, depth=settings.depth, width=width,
+                      samples=settings.samples, classes=settings.classes,
+                      sigma_w2=settings.sigma_w2, sigma_b2=settings.sigma_b2,
+                      parameterization=settings.parameterization,
+                      seed=seed_for(settings.seed, width, index), **dict(settings.params))
+
+
+# ---------------------------------------------------------------------------------------------
+# The sweep
+# ---------------------------------------------------------------------------------------------
+def progress_bar(total: int, stream=None, width: int = 30) -> Callable[[int, str], None]:
+    """A text progress bar on ``stream`` (stderr): call ``bar(done, label)``."""
+    stream = sys.stderr if stream is None else stream
+
+    def update(done: int, label: str = "") -> None:
+        filled = int(round(width * done / max(total, 1)))
+        end = "\n" if done >= total else ""
+        stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label}"
+                     f"{' ' * 8}{end}")
+        stream.flush()
+    return update
+
+
+@dataclass
+class SweepResult:
+    """Rows of theory against experiment, and the per-network values behind them.
+
+    ``raw[width][quantity]`` holds ``(experiment, theory)`` arrays over the seeds.
+    """
+
+    settings: SweepSettings
+    rows: list
+    raw: dict
+
+    def to_json(self) -> dict:
+        """``{"settings": {...}, "rows": [...]}`` (issue 4's contract)."""
+        return {"settings": self.settings.to_json(), "rows": self.rows}
+
+    def ratios(self, quantity: str) -> dict:
+        """``{width: per-seed experiment/theory}`` for :func:`agreement`."""
+        return {w: self.raw[w][quantity][0] / self.raw[w][quantity][1] for w in self.raw}
+
+
+def width_sweep(settings: SweepSettings, progress: Callable[[int, str], None] | None = None
+                ) -> SweepResult:
+    """Sample ``settings.seeds_at(M)`` networks at each width and tabulate theory vs
+    experiment.
+
+    Each row: ``width``, ``quantity``, ``experiment`` (mean over seeds), ``stderr`` (sample
+    standard deviation over seeds / √K; 0 for K = 1), ``theory`` (mean over seeds of the
+    per-network theory: constant except for the softmax Fisher), ``ratio`` =
+    experiment/theory, ``seeds`` (K), and ``theory_upper`` for the softmax λ_max.
+    """
+    total = sum(settings.seeds_at(w) for w in settings.widths)
+    done = 0
+    rows, raw = [], {}
+    for width in settings.widths:
+        k = settings.seeds_at(width)
+        exp = {q: np.empty(k) for q in QUANTITIES}
+        th = {q: np.empty(k) for q in QUANTITIES}
+        upper = np.full(k, np.nan)
+        for i in range(k):
+            w = _simulate(settings, width, i)
+            m = measure(w, settings)
+            t = theory_for(settings, width, w)
+            for q in QUANTITIES:
+                exp[q][i], th[q][i] = m[q], t[q]
+            upper[i] = t.get("lambda_max_upper", np.nan)
+            done += 1
+            if progress:
+                progress(done, f"M={width} seed {i + 1}/{k}")
+        raw[width] = {q: (exp[q], th[q]) for q in QUANTITIES}
+        for q in QUANTITIES:
+            e = float(np.mean(exp[q]))
+            se = float(np.std(exp[q], ddof=1) / math.sqrt(k)) if k > 1 else 0.0
+            t = float(np.mean(th[q]))
+            row = {"width": width, "quantity": q, "experiment": e, "stderr": se, "theory": t,
+                   "ratio": e / t if t != 0 else None, "seeds": k}
+            if q == "lambda_max" and settings.softmax:
+                row["theory_upper"] = float(np.mean(upper))
+            rows.append(row)
+    return SweepResult(settings, rows, raw)
+
+
+def format_rows(rows) -> str:
+    """A plain-text table of sweep rows."""
+    head = ("width", "quantity", "experiment", "± stderr", "theory", "ratio")
+    lines = [head]
+    for r in rows:
+        th = f"{r['theory']:.6g}"
+        if "theory_upper" in r:
+            th = f"[{th}, {r['theory_upper']:.6g}]"
+        lines.append((str(r["width"]), r["quantity"], f"{r['experiment']:.6g}",
+                      f"{r['stderr']:.2g}", th,
+                      "—" if r["ratio"] is None else f"{r['ratio']:.4f}"))
+    widths = [max(len(l[i]) for l in lines) for i in range(len(head))]
+    out = ["  ".join(c.rjust(w) for c, w in zip(l, widths)) for l in lines]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# The verdict rule
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Agreement:
+    """How per-network ratios experiment/theory approach 1 as the width grows.
+
+    Attributes
+    ----------
+    widths, ratio, stderr, seeds : tuples over the widths
+        r̄(M), se(M) (floored at SE_FLOOR_REL·|r̄|), K(M).
+    intercept, intercept_se : float
+        a and se(a) of the weighted fit r̄(M) = a + c·M^(−power) (a = r̄ with one width).
+    correction : float
+        c, the fitted finite-width coefficient.
+    power : float
+        The correction exponent of the reported fit (1 or 1/2).
+    z : float
+        (a − 1)/se(a).
+    chi2_dof : float
+        χ²/dof of the fit (nan with fewer than three widths).
+    slope, slope_se : float
+        Least-squares slope of log|r̄ − 1| against log M and its standard error.
+    within_noise : bool
+        |r̄(M) − 1| ≤ Z_CRIT·se(M) at every width.
+    shrinks : bool
+        slope + 2·slope_se < SHRINK_SLOPE (the relative error decreases with M).
+    holds : bool
+        |z| ≤ Z_CRIT, and the error does not grow significantly with M (slope − 2 se > 0
+        outside the noise floor).
+    """
+
+    widths: tuple
+    ratio: tuple
+    stderr: tuple
+    seeds: tuple
+    intercept: float
+    intercept_se: float
+    correction: float
+    z: float
+    chi2_dof: float
+    slope: float
+    slope_se: float
+    within_noise: bool
+    shrinks: bool
+    holds: bool
+    power: float = 1.0
+
+    def summary(self, label: str = "") -> str:
+        """One line: per-width ratios ± se, extrapolation, z, slope."""
+        per = ", ".join(f"M={w}: {r:.4f}±{s:.2g} (K={k})" for w, r, s, k in
+                        zip(self.widths, self.ratio, self.stderr, self.seeds))
+        trend = ("at the noise floor at every width" if self.within_noise else
+                 f"slope of log|r−1| vs log M = {self.slope:.2f}±{self.slope_se:.2f}"
+                 + (" (shrinks)" if self.shrinks else " (does NOT shrink)"))
+        fit = "a + c/M" if self.power == 1 else f"a + c·M^-{self.power:g}"
+        return (f"{label}ratio experiment/theory {per}; fit {fit}: a = {self.intercept:.4f}"
+                f"±{self.intercept_se:.2g} (z = {self.z:.1f}, χ²/dof = {self.chi2_dof:.2f}); "
+                f"{trend}; {'AGREES' if self.holds else 'DISAGREES'}")
+
+
+def _fit(widths, y, s, power):
+    """Weighted fit y = a + c·M^(−power); returns a, c, se(a) (χ²-inflated), χ²/dof."""
+    x = np.array(widths, dtype=float) ** (-power)
+    if len(widths) < 2:
+        return float(y[0]), 0.0, float(s[0]), float("nan")
+    wts = 1.0 / s ** 2
+    A = np.stack([np.ones_like(x), x], axis=1)
+    cov = np.linalg.inv(A.T @ (A * wts[:, None]))
+    a, c = cov @ (A.T @ (wts * y))
+    dof = len(widths) - 2
+    chi2 = float(np.sum(((y - (a + c * x)) / s) ** 2) / dof) if dof > 0 else float("nan")
+    infl = math.sqrt(max(1.0, chi2)) if dof > 0 else 1.0
+    return float(a), float(c), float(math.sqrt(cov[0, 0]) * infl), chi2
+
+
+def agreement(ratios: Mapping[int, Sequence[float]], z_crit: float = Z_CRIT,
+              powers: Sequence[float] = (1.0, 0.5)) -> Agreement:
+    """Judge per-network ratios ``{width: [experiment/theory per seed]}`` (see module doc).
+
+    The finite-width correction is fitted as c·M^(−p) for each p in ``powers`` in turn
+    (p = 1: traces and order parameters; p = 1/2: spectral edges driven by O(M^{-1/2}) random
+    fluctuations, e.g. the Marchenko–Pastur edge of an input Gram matrix); the first p whose
+    extrapolation agrees is reported, else the first p.
+
+    Examples
+    --------
+    A theory off by 10 % fails however the noise falls; the right one passes:
+
+    >>> rng = np.random.default_rng(0)
+    >>> data = {M: 1 + 2 / M + rng.normal(0, 0.3 / np.sqrt(M), 8) for M in (250, 500, 1000)}
+    >>> agreement(data).holds, agreement({M: r / 1.1 for M, r in data.items()}).holds
+    (True, False)
+    """
+    widths = sorted(int(w) for w in ratios)
+    if not widths:
+        raise ValueError("agreement needs at least one width")
+    if not powers:
+        raise ValueError("powers must name at least one correction exponent")
+    rbar, se, ks = [], [], []
+    for w in widths:
+        r = np.asarray(ratios[w], dtype=float).ravel()
+        if r.size == 0 or not np.all(np.isfinite(r)):
+            raise ValueError(f"ratios at width {w} must be finite and non-empty")
+        m = float(np.mean(r))
+        sd = float(np.std(r, ddof=1) / math.sqrt(r.size)) if r.size > 1 else 0.0
+        rbar.append(m)
+        se.append(max(sd, SE_FLOOR_REL * max(abs(m), 1e-300)))
+        ks.append(int(r.size))
+    y, s = np.array(rbar), np.array(se)
+    dev = np.abs(y - 1.0)
+    within = bool(np.all(dev <= z_crit * s))
+    if len(widths) >= 2:
+        lx = np.log(np.array(widths, dtype=float))
+        ly = np.log(np.maximum(dev, _LOG_FLOOR))
+        B = np.stack([np.ones_like(lx), lx], axis=1)
+        coef, *_ = np.linalg.lstsq(B, ly, rcond=None)
+        slope = float(coef[1])
+        n = len(widths)
+        if n > 2:
+            sigma2 = float(np.sum((ly - B @ coef) ** 2) / (n - 2))
+            slope_se = float(math.sqrt(sigma2 / np.sum((lx - lx.mean()) ** 2)))
+        else:
+            slope_se = float("nan")
+    else:
+        slope, slope_se = float("nan"), float("nan")
+    margin = 2 * (slope_se if np.isfinite(slope_se) else 0.0)
+    shrinks = bool(np.isfinite(slope) and slope + margin < SHRINK_SLOPE)
+    grows = bool(np.isfinite(slope) and slope - margin > 0 and not within)
+    fits = []
+    for p in powers:
+        a, c, a_se, chi2 = _fit(widths, y, s, float(p))
+        z = float((a - 1.0) / a_se)
+        fits.append((abs(z) <= z_crit, float(p), a, a_se, c, z, chi2))
+    best = next((f for f in fits if f[0]), fits[0])
+    ok, p, a, a_se, c, z, chi2 = best
+    holds = bool(ok and not grows)
+    return Agreement(tuple(widths), tuple(rbar), tuple(se), tuple(ks), a, a_se, c, z, chi2,
+                     slope, slope_se, within, shrinks, holds, p)
+
+
+def judge(printed: Agreement, corrected: Agreement | None = None) -> tuple[str, bool, str]:
+    """Verdict from the networks' agreement with the printed and the corrected form.
+
+    Returns ``(verdict, consistent, reason)``:
+
+    * printed agrees (and the corrected form, if any, too or none was needed): ``HOLDS``;
+      when a corrected form exists and *also* agrees, the networks cannot tell the two apart:
+      ``UNDECIDED`` (choose settings where they differ);
+    * printed disagrees, corrected agrees: ``MISPRINT`` (the networks confirm the correction);
+    * printed disagrees and there is no corrected form, or the corrected form disagrees too:
+      ``UNDECIDED`` with ``consistent=False`` — the toolkit's own theory contradicts its
+      witness, which must be investigated;
+    * printed agrees but the toolkit's corrected form does not: ``UNDECIDED``,
+      ``consistent=False``.
+
+    Examples
+    --------
+    >>> good = agreement({100: [1.0, 1.01, 0.99], 200: [1.0, 0.995, 1.005]})
+    >>> bad = agreement({100: [2.0, 2.02, 1.98], 200: [2.0, 1.99, 2.01]})
+    >>> judge(bad, good)[:2], judge(good)[:2], judge(bad)[:2]
+    (('MISPRINT', True), ('HOLDS', True), ('UNDECIDED', False))
+    """
+    from meanfield_sym.verdicts.record import HOLDS, MISPRINT, UNDECIDED
+    if corrected is None:
+        if printed.holds:
+            return HOLDS, True, "the networks agree with the printed form"
+        return (UNDECIDED, False, "the networks disagree with the printed form and the toolkit "
+                "has no other form: the toolkit's theory contradicts its witness")
+    if printed.holds and corrected.holds:
+        return (UNDECIDED, True, "the networks agree with both forms: these settings cannot "
+                "distinguish them")
+    if corrected.holds:
+        return MISPRINT, True, "the networks reject the printed form and confirm the corrected one"
+    if printed.holds:
+        return (UNDECIDED, False, "the networks agree with the printed form but reject the "
+                "toolkit's corrected form")
+    return (UNDECIDED, False, "the networks reject both the printed and the corrected form")
+
+
+# ---------------------------------------------------------------------------------------------
+# Monte Carlo verdicts: collect per-network values for several forms of a formula
+# ---------------------------------------------------------------------------------------------
+#: Networks per width for the verdict scripts: the per-network spread of the statistics falls
+#: like M^{-1/2}, so K ∝ 1/M (floored) gives comparable standard errors at every width.
+DEFAULT_SEEDS = {250: 16, 500: 10, 1000: 6, 2000: 5}
+
+
+@dataclass
+class MCData:
+    """Per-network experiment values and theory values (one per form) at several widths.
+
+    ``values[name][width]`` is a list of ``(experiment, {form: theory})`` over the seeds.
+    """
+
+    label: str
+    values: dict
+    seconds: float = 0.0
+
+    def experiment(self, name: str, width: int) -> np.ndarray:
+        return np.array([e for e, _ in self.values[name][width]])
+
+    def theory(self, name: str, form: str, width: int) -> np.ndarray:
+        return np.array([t[form] for _, t in self.values[name][width]])
+
+    def ratios(self, name: str, form: str) -> dict:
+        """``{width: experiment/theory per network}`` for :func:`agreement`."""
+        return {M: self.experiment(name, M) / self.theory(name, form, M)
+                for M in self.values[name]}
+
+    def table(self, name: str, forms: Sequence[str]) -> str:
+        """'M=…: exp ± se vs form=theory, …' for the evidence text."""
+        parts = []
+        for M in sorted(self.values[name]):
+            e = self.experiment(name, M)
+            se = np.std(e, ddof=1) / math.sqrt(e.size) if e.size > 1 else 0.0
+            th = ", ".join(f"{f} {np.mean(self.theory(name, f, M)):.5g}" for f in forms)
+            parts.append(f"M={M} (K={e.size}): {np.mean(e):.5g} ± {se:.2g} vs {th}")
+        return "; ".join(parts)
+
+
+def mc_collect(label: str, activation, *, sigma_w2, sigma_b2, depth: int, samples: int,
+               classes: int, fn: Callable, seeds: Mapping[int, int] | None = None,
+               parameterization: str = "standard", seed: int = 0,
+               params: Mapping | None = None) -> MCData:
+    """Sample networks at each width and record ``fn(witness, width)``.
+
+    ``fn`` returns ``{name: (experiment, {form: theory})}`` for one network; networks are
+    :func:`meanfield_sym.witnesses.finite_width.simulate` with seeds :func:`seed_for` (``seed``, M, i).
+    """
+    import time
+    t0 = time.perf_counter()
+    seeds = DEFAULT_SEEDS if seeds is None else seeds
+    values: dict = {}
+    for M in sorted(seeds):
+        for i in range(_pos_int("seeds", seeds[M])):
+            w = E.simulate(activation, depth=depth, width=M, samples=samples, classes=classes,
+                           sigma_w2=sigma_w2, sigma_b2=sigma_b2,
+                           parameterization=parameterization, seed=seed_for(seed, M, i),
+                           **dict(params or {}))
+            for name, (e, th) in fn(w, M).items():
+                values.setdefault(name, {}).setdefault(M, []).append(
+                    (float(e), {k: float(v) for k, v in th.items()}))
+    return MCData(label, values, time.perf_counter() - t0)
+
+
+def mc_check(*, id: str, paper: str, equation: str, what: str, data: MCData, name: str,
+             printed_form: str, corrected_form: str | None = None, printed=None, derived=None,
+             corrected=None, note: str = ""):
+    """A :class:`~meanfield_sym.verdicts.record.CheckResult` from the networks' agreement with
+    the printed form (theory values under ``printed_form``) and, if any, the corrected form.
+
+    The evidence lists the settings (``data.label``), each width's K, experiment mean ± se and
+    theory values, the fitted extrapolation, z-score and log-log slope of both forms."""
+    from meanfield_sym.verdicts.record import CheckResult
+    ap = agreement(data.ratios(name, printed_form))
+    ac = agreement(data.ratios(name, corrected_form)) if corrected_form else None
+    verdict, consistent, reason = judge(ap, ac)
+    forms = [printed_form] + ([corrected_form] if corrected_form else [])
+    ev = (f"{data.label}; {data.table(name, forms)}. Printed form: {ap.summary()}"
+          + (f". Corrected form: {ac.summary()}" if ac else "")
+          + f". Verdict rule: |a − 1| ≤ {Z_CRIT:g}·se(a) → {reason}"
+          + (f". {note}" if note else "") + f" [{data.seconds:.0f} s of sampling]")
+    return CheckResult(id, paper, equation, what, verdict,
+                       printed if printed is not None else printed_form,
+                       derived if derived is not None else (corrected_form or printed_form),
+                       ev, corrected=(corrected if corrected is not None else corrected_form)
+                       if verdict == "MISPRINT" else None, consistent=consistent)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradient descent on a teacher-student problem ([US] Lemma 6, Theorem 7)
+# ---------------------------------------------------------------------------------------------
+def _forward_full(weights, biases, acts, x):
+    hs, dps = [x], []
+    for l in range(len(weights) - 1):
+        u = hs[-1] @ weights[l].T + biases[l]
+        hs.append(np.asarray(np.broadcast_to(acts[l].numpy_function(u), u.shape), dtype=float))
+        dps.append(np.asarray(np.broadcast_to(acts[l].numpy_prime(u), u.shape), dtype=float))
+    f = hs[-1] @ weights[-1].T + biases[-1]
+    return hs, dps, f
+
+
+def _loss_grad(weights, biases, acts, x, y):
+    """E = ‖f − y‖²/(2N) ([US] Eq. (4)) and its gradient by back-propagation."""
+    N = x.shape[0]
+    hs, dps, f = _forward_full(weights, biases, acts, x)
+    err = f - y
+    loss = 0.5 * float(np.sum(err * err)) / N
+    g = err / N  # ∂E/∂u^L
+    gw, gb = [None] * len(weights), [None] * len(weights)
+    for l in range(len(weights) - 1, -1, -1):
+        gw[l] = g.T @ hs[l]
+        gb[l] = g.sum(axis=0)
+        if l > 0:
+            g = (g @ weights[l]) * dps[l - 1]
+    return loss, gw, gb
+
+
+def gradient_descent(network: E.Network, x, *, eta: float, momentum: float = 0.0,
+                     steps: int = 100, perturbation: float = 1e-3, seed=0,
+                     blowup: float = 1e6) -> dict:
+    """Gradient descent with momentum from a small perturbation of a global minimum.
+
+    Teacher-student problem of [US] Theorem 7: the teacher is ``network`` (θ*, a random
+    network of [US] Eq. (8)), the targets are its outputs y = f(x; θ*), so θ* is a global
+    minimum with zero loss of E(θ) = Σ_n ‖f(x_n; θ) − y_n‖²/(2N), whose Hessian there is the
+    FIM F.  The student starts at θ* + ε ξ (ξ drawn with the initialisation variances,
+    ε = ``perturbation``) and runs θ_{t+1} = θ_t − η∇E(θ_t) + μ(θ_t − θ_{t−1})
+    ([US] Eq. (19)); [US] Lemma 6 says it diverges from θ* when η > 2(1 + μ)/λ_max(F).
+
+    Returns ``{"losses": array, "diverged": bool, "converged": bool, "steps": int}``:
+    diverged when the loss exceeds ``blowup`` × its initial value (or is not finite);
+    converged when, after all steps, it has not diverged and is below its initial value.
+    """
+    if not (math.isfinite(eta) and eta > 0):
+        raise ValueError(f"eta must be positive and finite, got {eta!r}")
+    if not (math.isfinite(momentum) and -1 < momentum < 1):
+        raise ValueError(f"momentum must satisfy -1 < mu < 1, got {momentum!r}")
+    steps = _pos_int("steps", steps)
+    x = np.asarray(x, dtype=float)
+    acts = network.activations
+    w_star, b_star = list(network.weights), list(network.biases)
+    _, _, y = _forward_full(w_star, b_star, acts, x)
+    rng = np.random.default_rng(seed)
+    ws = [w + perturbation * np.sqrt(sw / w.shape[1]) * rng.standard_normal(w.shape)
+          for w, sw in zip(w_star, network.sigma_w2)]
+    bs = [b + perturbation * np.sqrt(sb) * rng.standard_normal(b.shape) if network.bias
+          else b.copy() for b, sb in zip(b_star, network.sigma_b2)]
+    vw = [np.zeros_like(w) for w in ws]
+    vb = [np.zeros_like(b) for b in bs]
+    losses = []
+    diverged = False
+    for _ in range(steps + 1):
+        loss, gw, gb = _loss_grad(ws, bs, acts, x, y)
+        losses.append(loss)
+        if not math.isfinite(loss) or loss > blowup * losses[0]:
+            diverged = True
+            break
+        if len(losses) == steps + 1:
+            break
+        for l in range(len(ws)):
+            vw[l] = momentum * vw[l] - eta * gw[l]
+            ws[l] = ws[l] + vw[l]
+            if network.bias:
+                vb[l] = momentum * vb[l] - eta * gb[l]
+                bs[l] = bs[l] + vb[l]
+    losses = np.array(losses)
+    converged = bool(not diverged and losses[-1] < losses[0])
+    return {"losses": losses, "diverged": diverged, "converged": converged,
+            "steps": len(losses) - 1}
+
+
+# ---------------------------------------------------------------------------------------------
+# Plots (matplotlib is an optional extra)
+# ---------------------------------------------------------------------------------------------
+def _pyplot():
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ValueError("plotting needs matplotlib, an optional extra: "
+                         "pip install 'meanfield_sym[plot]' (or pip install matplotlib)") from None
+    return plt
+
+
+_LABELS = {"mean": r"$m_\lambda$", "second_moment": r"$s_\lambda$",
+           "lambda_max": r"$\lambda_{max}$"}
+
+
+def _draw_sweep(axes, result: SweepResult, color="k", label=None):
+    s = result.settings
+    for ax, q in zip(axes, QUANTITIES):
+        rows = [r for r in result.rows if r["quantity"] == q]
+        M = np.array([r["width"] for r in rows], dtype=float)
+        ax.errorbar(M, [r["experiment"] for r in rows], yerr=[r["stderr"] for r in rows],
+                    fmt="o", color=color, ms=4, capsize=3, label=label)
+        order = np.argsort(M)
+        ax.plot(M[order], np.array([r["theory"] for r in rows])[order], "-", color=color,
+                alpha=0.6)
+        if q == "lambda_max" and s.softmax:
+            ax.plot(M[order], np.array([r["theory_upper"] for r in rows])[order], "--",
+                    color=color, alpha=0.6)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("width M")
+        ax.set_title(_LABELS[q])
+
+
+def plot_sweep(result: SweepResult, path: str) -> None:
+    """Theory (lines) against experiment (points, ± standard error over seeds), one panel per
+    statistic, saved to ``path`` (PNG)."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+    _draw_sweep(axes, result)
+    s = result.settings
+    kind = "F_cross" if s.softmax else ("NTK" if s.parameterization == "ntk" else "FIM")
+    fig.suptitle(f"{kind}: {s.activation}, σ_w²={s.sigma_w2:g}, σ_b²={s.sigma_b2:g}, "
+                 f"L={s.depth}, N={s.samples}, C={s.classes} (points: experiment ± s.e.; "
+                 "lines: theory)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------------
+# The documentation figures
+# ---------------------------------------------------------------------------------------------
+FIG1_SETTINGS = (("tanh", 3.0, 0.64), ("relu", 2.0, 0.1), ("linear", 1.0, 0.1))
+
+
+def _fig1_settings(act, sw, sb, widths, samples, seeds, classes=1, softmax=False):
+    return SweepSettings(activation=act, sigma_w2=sw, sigma_b2=sb, depth=3,
+                         widths=tuple(widths), samples=samples, classes=classes,
+                         seeds=seeds, softmax=softmax, seed=1)
+
+
+def _kernels_available(act) -> bool:
+    try:
+        S.network_statistics(act, 1.0, 0.1, 2, width=10, samples=2)
+        return True
+    except Exception:  # the kernel engine lacks a fallback for this activation yet
+        return False
+
+
+def figure_universal(path, widths=(100, 200, 400, 800, 1600), samples=100, seeds=8,
+                     progress=None):
+    """[US] Fig. 1: m_λ, s_λ, λ_max against M for tanh, ReLU, linear (L = 3, C = 1)."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+    colors = {"tanh": "tab:blue", "relu": "tab:red", "linear": "tab:green"}
+    for act, sw, sb in FIG1_SETTINGS:
+        if not _kernels_available(act):
+            print(f"[figures] skipping {act}: no kernels available", file=sys.stderr)
+            continue
+        res = width_sweep(_fig1_settings(act, sw, sb, widths, samples, seeds), progress)
+        _draw_sweep(axes, res, colors[act], f"{act} ({sw:g}, {sb:g})")
+    axes[0].legend(fontsize=8)
+    fig.suptitle(f"Universal statistics Fig. 1 settings: FIM, L = 3, C = 1, N = {samples}, "
+                 f"{seeds} networks per width (points ± s.e.; lines: theory)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def figure_dependence_on_t(path, width=1000, samples=(1, 3, 10, 30, 100, 300), seeds=4,
+                           progress=None):
+    """[US] supplement Fig. C.1: the statistics at fixed M against T (= N)."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+    colors = {"tanh": "tab:blue", "relu": "tab:red", "linear": "tab:green"}
+    for act, sw, sb in FIG1_SETTINGS:
+        if not _kernels_available(act):
+            print(f"[figures] skipping {act}: no kernels available", file=sys.stderr)
+            continue
+        pts = {q: [] for q in QUANTITIES}
+        for n in samples:
+            res = width_sweep(_fig1_settings(act, sw, sb, (width,), n, seeds), progress)
+            for r in res.rows:
+                pts[r["quantity"]].append((n, r["experiment"], r["stderr"], r["theory"]))
+        for ax, q in zip(axes, QUANTITIES):
+            n, e, s, t = map(np.array, zip(*pts[q]))
+            ax.errorbar(n, e, yerr=s, fmt="o", color=colors[act], ms=4, capsize=3,
+                        label=f"{act} ({sw:g}, {sb:g})")
+            nn = np.unique(np.geomspace(n.min(), n.max(), 60).round().astype(int))
+            st = _network_theory(_fig1_settings(act, sw, sb, (width,), 1, 1), width)
+            k1, k2, al = st["kappa1"], st["kappa2"], st["alpha"]
+            th = [S.fim_statistics(k1, k2, al, width, int(v), 1)[q] for v in nn]
+            ax.plot(nn, th, "-", color=colors[act], alpha=0.6)
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlabel("T = N (samples)")
+            ax.set_title(_LABELS[q])
+    axes[0].legend(fontsize=8)
+    fig.suptitle(f"Universal statistics supp. Fig. C.1: fixed M = {width}, L = 3, C = 1, "
+                 f"{seeds} networks per T (points ± s.e.; lines: theory)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def figure_softmax(path, widths=(100, 200, 400, 800), samples=100, classes=10, seeds=4,
+                   progress=None):
+    """[PS] Fig. 4: F_cross statistics (C = 10, N = 100), λ_max with its lower (solid) and
+    upper (dashed) bound."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
+    colors = {"tanh": "tab:blue", "relu": "tab:red", "linear": "tab:green"}
+    for act, sw, sb in FIG1_SETTINGS:
+        if not _kernels_available(act):
+            print(f"[figures] skipping {act}: no kernels available", file=sys.stderr)
+            continue
+        res = width_sweep(_fig1_settings(act, sw, sb, widths, samples, seeds, classes,
+                                         softmax=True), progress)
+        _draw_sweep(axes, res, colors[act], f"{act} ({sw:g}, {sb:g})")
+    axes[0].legend(fontsize=8)
+    fig.suptitle(f"Pathological spectra Fig. 4: F_cross, L = 3, C = {classes}, N = {samples}, "
+                 f"{seeds} networks per width (λ_max: solid lower, dashed upper bound)",
+                 fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+NGD_FIGURE_KINDS = ("exact", "block_diagonal", "kfac", "unit_wise")
+
+
+def ngd_condition_numbers(widths, *, activation="relu", sigma_w2=2.0, sigma_b2=0.1, depth=3,
+                          samples=20, seeds=3, kinds=NGD_FIGURE_KINDS, progress=None) -> dict:
+    """Condition numbers of J G⁺ Jᵀ/N ([NGD] Eq. (11)) and of the NTK Θ/N itself against M
+    (C = 1, NTK parameterisation): ``{kind: {width: array over seeds}}``, kind 'ntk' for Θ."""
+    out = {k: {} for k in tuple(kinds) + ("ntk",)}
+    total = len(widths) * seeds
+    done = 0
+    for M in widths:
+        for k in out:
+            out[k][M] = np.empty(seeds)
+        for i in range(seeds):
+            w = E.simulate(activation, depth=depth, width=M, samples=samples, classes=1,
+                           sigma_w2=sigma_w2, sigma_b2=sigma_b2, parameterization="ntk",
+                           seed=seed_for(7, M, i))
+            for k in kinds:
+                out[k][M][i] = w.ngd(k).condition_number
+            ev = np.linalg.eigvalsh(w.ntk())
+            out["ntk"][M][i] = ev[-1] / ev[0]
+            done += 1
+            if progress:
+                progress(done, f"M={M} seed {i + 1}/{seeds}")
+    return out
+
+
+def figure_ngd(path, widths=(50, 100, 200, 400, 800), samples=20, seeds=3, progress=None):
+    """[NGD] isotropy: condition number of J G⁺ Jᵀ/N against M for exact, block-diagonal,
+    K-FAC, unit-wise NGD and for the NTK Θ (plain gradient descent)."""
+    plt = _pyplot()
+    data = ngd_condition_numbers(widths, samples=samples, seeds=seeds, progress=progress)
+    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    styles = {"exact": ("k", "s"), "block_diagonal": ("tab:blue", "o"),
+              "kfac": ("tab:green", "^"), "unit_wise": ("tab:red", "D"),
+              "ntk": ("tab:gray", "v")}
+    for k, by_w in data.items():
+        M = np.array(sorted(by_w), dtype=float)
+        vals = np.array([by_w[int(m)] for m in M])
+        mean = vals.mean(axis=1)
+        se = vals.std(axis=1, ddof=1) / np.sqrt(vals.shape[1]) if vals.shape[1] > 1 else 0
+        c, mk = styles[k]
+        name = "NTK Θ (gradient descent)" if k == "ntk" else k.replace("_", "-") + " NGD"
+        ax.errorbar(M, mean, yerr=se, fmt=mk + "-", color=c, ms=5, capsize=3, label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("width M")
+    ax.set_ylabel("condition number of J G⁺ Jᵀ/N")
+    ax.set_title(f"NGD isotropy: ReLU (2, 0.1), L = 3, C = 1, N = {samples}, NTK param.",
+                 fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def make_figures(outdir="docs/figures", quick: bool = False) -> list:
+    """Regenerate every documentation figure into ``outdir``; returns the paths written.
+
+    ``quick`` uses fewer widths and seeds (a smoke run; the committed figures use the
+    defaults).
+    """
+    import os
+    os.makedirs(outdir, exist_ok=True)
+    jobs = [
+        ("universal_fig1.png", figure_universal,
+         dict(widths=(100, 200, 400), seeds=2) if quick else {}),
+        ("universal_figC1_dependence_on_T.png", figure_dependence_on_t,
+         dict(width=200, samples=(1, 10, 100), seeds=2) if quick else {}),
+        ("pathological_fig4_softmax.png", figure_softmax,
+         dict(widths=(100, 200), seeds=2, samples=20) if quick else {}),
+        ("ngd_isotropy.png", figure_ngd,
+         dict(widths=(50, 100), seeds=2, samples=10) if quick else {}),
+    ]
+    written = []
+    for name, fn, kw in jobs:
+        path = os.path.join(outdir, name)
+        print(f"[figures] {path}", file=sys.stderr)
+        fn(path, progress=lambda d, lab: sys.stderr.write(f"\r  {lab}      "), **kw)
+        sys.stderr.write("\n")
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # python -m meanfield_sym.verdicts.sweeps --figures [--quick] [--out DIR]
+    import argparse
+    p = argparse.ArgumentParser(description="regenerate the documentation figures")
+    p.add_argument("--figures", action="store_true", help="write the PNGs")
+    p.add_argument("--quick", action="store_true", help="fewer widths and seeds")
+    p.add_argument("--out", default="docs/figures")
+    a = p.parse_args()
+    if not a.figures:
+        p.error("nothing to do: pass --figures")
+    for f in make_figures(a.out, a.quick):
+        print(f)

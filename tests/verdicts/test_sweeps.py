@@ -1,0 +1,142 @@
+"""Tests of the width sweep, the verdict rule and the ``experiment`` CLI.
+
+Independent references: NumPy's mean/std over the per-seed values recomputed here from
+:func:`meanfield_sym.witnesses.finite_width.simulate` (the sweep's rows must equal them), a linear network
+whose exact second moments are textbook sums, and synthetic ratio data with a known truth for
+the verdict rule.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from meanfield_sym.witnesses import finite_width as E
+from meanfield_sym.cli import main
+from meanfield_sym.verdicts.sweeps import (QUANTITIES, SweepSettings, agreement, gradient_descent,
+                                      judge, seed_for, width_sweep)
+
+#: rows are means of the same float64 numbers computed twice in the same order
+EXACT = 1e-12
+
+TINY = dict(activation="relu", sigma_w2=2.0, sigma_b2=0.1, depth=3, widths=(20, 40),
+            samples=4, classes=2, seeds=3)
+
+
+def _run(capsys, *argv):
+    try:
+        code = main(list(argv))
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_rows_match_an_independent_recomputation():
+    s = SweepSettings(**TINY)
+    res = width_sweep(s)
+    assert len(res.rows) == len(s.widths) * len(QUANTITIES)
+    for M in s.widths:
+        vals = []
+        for i in range(3):
+            w = E.simulate("relu", depth=3, width=M, samples=4, classes=2, sigma_w2=2.0,
+                           sigma_b2=0.1, seed=seed_for(0, M, i))
+            f = w.fisher_stats()
+            vals.append([f.mean, f.second_moment, f.lambda_max])
+        vals = np.array(vals)
+        for j, q in enumerate(QUANTITIES):
+            row = next(r for r in res.rows if r["width"] == M and r["quantity"] == q)
+            assert set(row) >= {"width", "quantity", "experiment", "stderr", "theory", "ratio"}
+            assert math.isclose(row["experiment"], vals[:, j].mean(), rel_tol=EXACT)
+            assert math.isclose(row["stderr"], vals[:, j].std(ddof=1) / math.sqrt(3),
+                                rel_tol=1e-9)
+            assert math.isclose(row["ratio"], row["experiment"] / row["theory"], rel_tol=EXACT)
+
+
+def test_sweep_is_deterministic_and_seed_dependent():
+    a = width_sweep(SweepSettings(**TINY)).rows
+    b = width_sweep(SweepSettings(**TINY)).rows
+    c = width_sweep(SweepSettings(**{**TINY, "seed": 5})).rows
+    assert a == b
+    assert a != c
+
+
+def test_linear_network_theory_in_the_wide_limit():
+    """Linear net: q̂ and q̃ are affine maps (no kernel engine needed to know the answer);
+    m_λ·M/C = κ₁ = (σ_w²(1) + σ_w²(σ_w²+σ_b²) ... ) is recovered within 5 standard errors."""
+    s = SweepSettings(activation="linear", sigma_w2=1.0, sigma_b2=0.1, depth=2,
+                      widths=(200,), samples=5, classes=1, seeds=6)
+    res = width_sweep(s)
+    row = next(r for r in res.rows if r["quantity"] == "mean")
+    # L = 2, α = 1: κ₁ = q̃¹q̂⁰ + q̃²q̂¹ = σ_w²·1 + 1·(σ_w² + σ_b²)
+    kappa1 = 1.0 + 1.1
+    assert math.isclose(row["theory"], kappa1 / 200, rel_tol=1e-12)
+    # exact P = M² + M + M + 1 vs αM² = M²: an O(1/M) correction on top of the noise
+    assert abs(row["experiment"] - row["theory"]) < 5 * row["stderr"] + 3 * row["theory"] / 200
+
+
+def test_verdict_rule_can_fail():
+    rng = np.random.default_rng(1)
+    truth = {M: 1 + 3 / M + rng.normal(0, 0.5 / math.sqrt(M), 10) for M in (100, 200, 400, 800)}
+    right = agreement(truth)
+    wrong = agreement({M: r / 1.08 for M, r in truth.items()})
+    assert right.holds and not wrong.holds
+    assert judge(wrong, right)[0] == "MISPRINT"
+    assert judge(wrong)[:2] == ("UNDECIDED", False)
+    assert judge(right, wrong)[:2] == ("UNDECIDED", False)
+    assert judge(right, right)[0] == "UNDECIDED"  # cannot distinguish
+    assert judge(right)[0] == "HOLDS"
+
+
+def test_agreement_uses_the_measured_stderr():
+    """A 2 % bias passes with 10 % noise and fails with 0.1 % noise: no fixed percentage."""
+    rng = np.random.default_rng(2)
+    noisy = {M: 1.02 + rng.normal(0, 0.1, 6) for M in (100, 200, 400)}
+    sharp = {M: 1.02 + rng.normal(0, 0.001, 6) for M in (100, 200, 400)}
+    assert agreement(noisy).holds
+    assert not agreement(sharp).holds
+
+
+def test_gradient_descent_threshold_on_a_small_network():
+    net = E.sample_network("relu", [30, 30], 1, 2.0, 0.1, seed=3)
+    x = E.gaussian_inputs(8, 30, seed=4)
+    lam = E.Witness(net, x).fisher_stats().lambda_max
+    below = gradient_descent(net, x, eta=0.9 * 2 / lam, steps=200, seed=0, blowup=1e4)
+    above = gradient_descent(net, x, eta=1.1 * 2 / lam, steps=200, seed=0, blowup=1e4)
+    assert below["converged"] and not below["diverged"]
+    assert above["diverged"]
+
+
+@pytest.mark.parametrize("argv", [
+    ["--sigma-w2", "-1"], ["--width", "10,abc"], ["--width", "10,10"], ["--depth", "1"],
+    ["--samples", "0"], ["--seeds", "0"], ["--activation", "nosuch"],
+    ["--softmax", "--classes", "1"], ["--softmax", "--classes", "3",
+                                      "--parameterization", "ntk"],
+    ["--plot", "out.txt"], ["--param", "novalue"],
+])
+def test_cli_bad_input(capsys, argv):
+    base = {"--activation": "relu", "--sigma-w2": "2", "--sigma-b2": "0.1", "--depth": "3",
+            "--width": "10"}
+    args = list(argv)
+    for k, v in base.items():
+        if k not in args:
+            args += [k, v]
+    code, out, err = _run(capsys, "experiment", "--quiet", *args)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_cli_json(capsys):
+    code, out, err = _run(capsys, "experiment", "--activation", "relu", "--sigma-w2", "2",
+                          "--sigma-b2", "0.1", "--depth", "3", "--width", "20,30",
+                          "--samples", "4", "--classes", "3", "--seeds", "2", "--softmax",
+                          "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["settings"]["softmax"] is True
+    assert len(data["rows"]) == 6
+    lam = [r for r in data["rows"] if r["quantity"] == "lambda_max"]
+    assert all(r["theory_upper"] >= r["theory"] for r in lam)
+    assert "[" in err  # the progress bar went to stderr
