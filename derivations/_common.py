@@ -29,7 +29,7 @@ import sympy as sp
 
 from meanfield_sym.witnesses import highprec
 from meanfield_sym.activation.function import get_activation
-from meanfield_sym.kernels.engine import A, B, Q
+from meanfield_sym.kernels.symbols import A, B, Q
 from meanfield_sym.verdicts.record import HOLDS, MISPRINT, UNDECIDED, CheckResult, digits_of_agreement
 
 DIGITS_REQUIRED = 20  # the developers' guide: high-precision checks agree to ≥ 20 digits

@@ -3,7 +3,7 @@ supplement A.5), judged by finite networks (``meanfield-sym verify --slow``).
 
 NGD:  the coefficient matrix Θ̄ = J G⁺ Jᵀ/N of sampled networks (meanfield_sym.witnesses.finite_width: exact
       pseudo-inverses in the dual spaces), C = 1, N = 20 ≤ M, NTK parameterisation, against the
-      constants derived in meanfield_sym.meanfield.statistics (printed formulas lost in our copy, so the
+      constants derived in meanfield_sym.meanfield (printed formulas lost in our copy, so the
       verdict is UNDECIDED; ``consistent`` says whether the networks agree with the toolkit):
       exact NGD 1, block-diagonal L, block tri-diagonal 1ᵀΣ⁻¹1 (= 1 for L = 3), K-FAC with
       sample-averaged factors (L − 1)N + 1, unit-wise Σ_l γ_l M_l (γ = P[φ' ≠ 0], 1/2 for ReLU;
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from meanfield_sym.meanfield import statistics as S
+from meanfield_sym import meanfield as S
 from meanfield_sym.verdicts.sweeps import Z_CRIT, agreement, mc_check, mc_collect, seed_for
 from meanfield_sym.witnesses import finite_width as E
 from meanfield_sym.verdicts.record import HOLDS, UNDECIDED, CheckResult, run_script
@@ -99,7 +99,7 @@ def checks() -> list[CheckResult]:
         out.append(CheckResult(
             f"MC-NGD-{kind}", paper, eq, f"{kind.replace('_', '-')} NGD constant α "
             "(Θ̄ = αI)", UNDECIDED, "printed formula lost in our copy of the paper",
-            "derived constant (meanfield_sym.meanfield.statistics)",
+            "derived constant (meanfield_sym.meanfield)",
             f"{d.label}; {d.table(kind, ['derived'])}; {ag.summary()}{extra}; condition "
             f"number of Θ̄ (1 = isotropic): {cond_txt}. UNDECIDED because the printed constant "
             f"is lost; the networks {'agree' if ag.holds else 'DISAGREE'} with the toolkit's "

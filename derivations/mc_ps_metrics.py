@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from meanfield_sym.meanfield import statistics as S
+from meanfield_sym import meanfield as S
 from meanfield_sym.verdicts.sweeps import mc_check, mc_collect
 from meanfield_sym.verdicts.record import CheckResult, run_script
 

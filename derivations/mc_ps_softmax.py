@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from meanfield_sym.meanfield import statistics as S
+from meanfield_sym import meanfield as S
 from meanfield_sym.verdicts.sweeps import (Z_CRIT, agreement, mc_check, mc_collect, seed_for)
 from meanfield_sym.witnesses import finite_width as E
 from meanfield_sym.verdicts.record import HOLDS, MISPRINT, UNDECIDED, CheckResult, run_script

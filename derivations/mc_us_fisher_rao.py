@@ -17,7 +17,7 @@ Derived:  (A.46)–(A.47) replace ⟨F(θ) W W⟩ by ⟨F(θ*)⟩⟨W W⟩ with 
           (c^1 = r^1 = σ_w² q̂^0), and ⟨‖θ‖_FR⟩ = C r^L.  For a bias-free linear network this
           is C L² q^L (D = L f by homogeneity) against (A.50)'s C L q^L.  Implemented
           (vectorised, one-dimensional Gaussian moments by the package's quadrature) as
-          meanfield_sym.meanfield.statistics.fisher_rao (value) and fisher_rao_printed ((A.50)); this
+          meanfield_sym.meanfield.fisher_rao (value) and fisher_rao_printed ((A.50)); this
           script imports them.
 Witness:  D_k(t) from the exact forward and backward signals of sampled networks.
 """
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from meanfield_sym.meanfield import statistics as S
+from meanfield_sym import meanfield as S
 from meanfield_sym.verdicts.sweeps import mc_check, mc_collect
 from meanfield_sym.verdicts.record import CheckResult, run_script
 
@@ -79,7 +79,7 @@ def checks() -> list[CheckResult]:
             printed="sigma_w2*C*Sum(qtilde^l*qhat^(l-1))",
             corrected="C*r^L (tangent recursion, see script docstring)",
             note="not a typo: (A.46)–(A.47) drop the correlation of F(θ) with the weights it "
-                 "multiplies. meanfield_sym.meanfield.statistics.fisher_rao implements the tangent "
+                 "multiplies. meanfield_sym.meanfield.fisher_rao implements the tangent "
                  "recursion (fisher_rao_printed keeps (A.50))"))
     return out
 

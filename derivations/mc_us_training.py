@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from meanfield_sym.witnesses import finite_width as E
-from meanfield_sym.meanfield import statistics as S
+from meanfield_sym import meanfield as S
 from meanfield_sym.verdicts.sweeps import gradient_descent, seed_for
 from meanfield_sym.verdicts.record import HOLDS, UNDECIDED, CheckResult, run_script
 

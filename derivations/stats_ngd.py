@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from meanfield_sym.meanfield import statistics as S
+from meanfield_sym import meanfield as S
 from meanfield_sym.verdicts.record import UNDECIDED, CheckResult, run_script
 
 PAPER = "NGD (Karakida & Osawa)"

@@ -16,7 +16,7 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from meanfield_sym.meanfield import statistics as S
+from meanfield_sym import meanfield as S
 from meanfield_sym.verdicts.record import HOLDS, MISPRINT, CheckResult, run_script
 
 try:

@@ -19,7 +19,9 @@ import mpmath
 import sympy as sp
 
 from meanfield_sym.activation.function import X
-from meanfield_sym.kernels.engine import A, B, Q, gaussian_mean, kernels_for, two_point_expectation
+from meanfield_sym.kernels.symbols import A, B, Q
+from meanfield_sym.kernels.kernel_set import kernels_for
+from meanfield_sym.kernels.engine import gaussian_mean, two_point_expectation
 from meanfield_sym.verdicts.record import HOLDS, MISPRINT, CheckResult, run_script
 
 try:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from meanfield_sym.kernels.engine import A, B, Q, kernels_for
+from meanfield_sym.kernels.symbols import A, B, Q
+
+from meanfield_sym.kernels.kernel_set import kernels_for
 from meanfield_sym.verdicts.record import HOLDS, MISPRINT, CheckResult, run_script
 
 try:

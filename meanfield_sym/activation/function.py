@@ -26,9 +26,9 @@ from functools import cached_property
 from typing import Callable, Mapping
 
 import numpy as np
-import scipy.special
 import sympy as sp
 
+from meanfield_sym.activation.numpy_names import lambdify_modules
 from meanfield_sym.activation.parser import X, ExpressionError, parse_expression
 
 __all__ = ["Activation", "ActivationError", "get_activation", "BUILTINS", "builtin_names",
@@ -154,8 +154,6 @@ def split_atoms(expr: sp.Expr) -> tuple[sp.Expr, list[tuple[sp.Expr, sp.Expr]]]:
 # ---------------------------------------------------------------------------------------------
 # The Activation object
 # ---------------------------------------------------------------------------------------------
-_NUMPY_MODULES = [{"Heaviside": lambda z, h0=0.5: np.heaviside(z, 0.5), "erf": scipy.special.erf,
-                   "erfc": scipy.special.erfc}, "numpy"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -246,12 +244,12 @@ class Activation:
     @cached_property
     def numpy_function(self) -> Callable[[np.ndarray], np.ndarray]:
         """Vectorised float64 φ (NumPy/SciPy), Heaviside(0) = 1/2."""
-        return sp.lambdify(X, self.expr, modules=_NUMPY_MODULES)
+        return sp.lambdify(X, self.expr, modules=lambdify_modules())
 
     @cached_property
     def numpy_prime(self) -> Callable[[np.ndarray], np.ndarray]:
         """Vectorised float64 regular part of φ' (point masses dropped; see prime_atoms)."""
-        return sp.lambdify(X, self.prime_regular, modules=_NUMPY_MODULES)
+        return sp.lambdify(X, self.prime_regular, modules=lambdify_modules())
 
     def __call__(self, values):
         out = self.numpy_function(np.asarray(values, dtype=float))

@@ -1,7 +1,7 @@
 """``meanfield-sym codegen``: write a generated NumPy evaluator module, or check the shipped ones.
 
 * ``meanfield-sym codegen ACTIVATION [--param K=V] --out FILE.py`` writes the module of any
-  activation (kernels without a closed form are delegated to the engine's quadrature);
+  activation (kernels without a closed form are left to the library, which evaluates them);
 * ``meanfield-sym codegen --check [--only NAMES] [--dir DIR]`` regenerates the shipped modules of
   ``meanfield_sym/generated`` into a temporary folder and exits 1, listing the files that
   differ, when any is out of date (CI runs it);
@@ -92,7 +92,7 @@ def run(args) -> int:
     print(f"wrote {args.out}  (activation {mod.activation.name}, fingerprint "
           f"{mod.activation.fingerprint})")
     if mod.delegated:
-        print(f"note: no closed form for {', '.join(mod.delegated)}; the module delegates "
-              "these kernels to meanfield_sym's quadrature (imports SymPy on first use)",
+        print(f"note: no closed form for {', '.join(mod.delegated)}; the library evaluates "
+              "these kernels when it takes the module as provider (SymPy needed then)",
               file=sys.stderr)
     return 0

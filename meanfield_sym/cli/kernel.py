@@ -50,9 +50,8 @@ def _number(name, text):
 
 
 def run(args) -> int:
-    import sympy as sp
-
-    from meanfield_sym.kernels.engine import KERNEL_NAMES, kernels_for
+    from meanfield_sym.kernels.names import KERNEL_NAMES
+    from meanfield_sym.kernels.provider import describe, resolve
 
     params = parse_params(args.param)
     a = b = None
@@ -65,32 +64,36 @@ def run(args) -> int:
             raise ValueError(f"--a must be > 0 (a variance), got {args.a}")
         if abs(b) > a:
             raise ValueError(f"|b| must not exceed a (a covariance), got a={args.a}, b={args.b}")
-    ks = kernels_for(args.activation, **params)
+    ks = resolve(args.activation, **params)
+    who = describe(ks)
     values = None
     if a is not None:
         values = {"one_point": float(ks.one_point(a)), "one_point_prime": float(ks.one_point_prime(a)),
                   "two_point": float(ks.two_point(a, b)),
                   "two_point_prime": float(ks.two_point_prime(a, b))}
-    forms = ks.closed_form
+    forms = who["closed_form"]
+    latex = None
+    if args.latex:
+        import sympy as sp
+
+        from meanfield_sym.kernels.kernel_set import kernels_for
+        derived = kernels_for(args.activation, **params).closed_form
+        latex = {k: (None if derived[k] is None else sp.latex(derived[k])) for k in KERNEL_NAMES}
     if args.json:
-        out = {"activation": ks.activation.name,
-               "expression": sp.sstr(ks.activation.expr),
-               "params": {k: sp.sstr(v) for k, v in ks.activation.params.items()},
-               "closed_form": {k: (None if forms[k] is None else sp.sstr(forms[k]))
-                               for k in KERNEL_NAMES},
-               "methods": ks.methods,
+        out = {"activation": who["activation"], "expression": who["expression"],
+               "params": who["params"], "closed_form": forms, "methods": who["methods"],
                "values": values}
-        if args.latex:
-            out["latex"] = {k: (None if forms[k] is None else sp.latex(forms[k])) for k in KERNEL_NAMES}
+        if latex is not None:
+            out["latex"] = latex
         print(json.dumps(out, indent=2, allow_nan=True))
         return 0
     labels = {"one_point": "E[φ(√q u)²]", "one_point_prime": "E[φ'(√q u)²]",
               "two_point": "I_φ[a, b]", "two_point_prime": "I_φ'[a, b]"}
-    print(f"activation: {ks.activation.name}    φ(x) = {sp.sstr(ks.activation.expr)}")
-    print(f"            φ'(x) = {sp.sstr(ks.activation.prime)}")
+    print(f"activation: {who['activation']}    φ(x) = {who['expression']}")
+    print(f"            φ'(x) = {who['prime']}")
     for k in KERNEL_NAMES:
         f = forms[k]
-        text = "no closed form: quadrature" if f is None else (sp.latex(f) if args.latex else sp.sstr(f))
+        text = "no closed form: quadrature" if f is None else (latex[k] if latex else f)
         print(f"{labels[k]:>14} = {text}")
     if values is not None:
         print(f"\nvalues at a = q = {a:g}, b = {b:g}:")

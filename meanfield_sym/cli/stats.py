@@ -9,7 +9,7 @@
 * ``ngd`` -- natural-gradient constants (Karakida & Osawa): unit-wise γ and the layer-wise
   family (block-diagonal, tri-diagonal, K-FAC).
 
-JSON contracts: issue 3.  Bad input exits with status 2 and one line on stderr.
+Bad input exits with status 2 and one line on stderr.
 """
 from __future__ import annotations
 
@@ -101,11 +101,10 @@ def _network(args):
         raise ValueError(f"--qhat1-0 must be positive, got {q1}")
     if not (math.isfinite(q2) and abs(q2) <= q1):
         raise ValueError(f"--qhat2-0 must satisfy |qhat2_0| <= qhat1_0, got {q2}")
-    from meanfield_sym.activation.function import get_activation
+    from meanfield_sym.kernels.provider import resolve
     if args.activation is None:
         raise ValueError("--activation is required")
-    act = get_activation(args.activation, **parse_params(args.param))
-    return act, sw, sb, depth, widths
+    return resolve(args.activation, **parse_params(args.param)), sw, sb, depth, widths
 
 
 def _add_network_options(p, required: bool = True):
@@ -192,14 +191,16 @@ def _three(d):
 # ---------------------------------------------------------------------------------------------
 # Sub-commands
 # ---------------------------------------------------------------------------------------------
-def _describe(act, sw, sb, depth, widths):
-    return {"activation": act.name, "params": {k: str(v) for k, v in act.params.items()},
+def _describe(prov, sw, sb, depth, widths):
+    from meanfield_sym.kernels.provider import describe
+    who = describe(prov)
+    return {"activation": who["activation"], "params": who["params"],
             "sigma_w2": sw, "sigma_b2": sb, "depth": depth,
             "widths": widths if widths is not None else [1.0] * depth}
 
 
 def _network_payload(act, sw, sb, depth, widths, args):
-    from meanfield_sym.meanfield import statistics as S
+    from meanfield_sym import meanfield as S
     from meanfield_sym.meanfield.recursions import fixed_point
     M = args.width
     N = _positive_int(args.samples, "--samples")
@@ -264,7 +265,7 @@ def _load_probs(path: str) -> np.ndarray:
 
 
 def _run_softmax(args) -> int:
-    from meanfield_sym.meanfield import statistics as S
+    from meanfield_sym import meanfield as S
     probs = _load_probs(args.probs)
     if probs.ndim != 2:
         raise ValueError(f"--probs must hold an N x C array, got shape {probs.shape}")
@@ -307,7 +308,7 @@ def _run_softmax(args) -> int:
 
 
 def _run_ngd(args) -> int:
-    from meanfield_sym.meanfield import statistics as S
+    from meanfield_sym import meanfield as S
     act, sw, sb, depth, widths = _network(args)
     N = _positive_int(args.samples, "--samples")
     payload = _describe(act, sw, sb, depth, widths)
@@ -326,7 +327,7 @@ def add_parser(subparsers):
                     "(Universal statistics; Pathological spectra).")
     _add_network_options(p)
     _add_size_options(p)
-    p.add_argument("--json", action="store_true", help="print the JSON contract of issue 3")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=_run_stats)
 
     p = subparsers.add_parser(
@@ -336,7 +337,7 @@ def add_parser(subparsers):
     p.add_argument("--probs", required=True, help="N × C softmax outputs (.npy or .csv)")
     _add_network_options(p, required=False)
     _add_size_options(p, defaults=False)
-    p.add_argument("--json", action="store_true", help="print the JSON contract of issue 3")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=_run_softmax)
 
     p = subparsers.add_parser(
@@ -347,5 +348,5 @@ def add_parser(subparsers):
     _add_network_options(p)
     p.add_argument("--samples", type=int, default=None,
                    help="N: also report K-FAC with the usual sample-averaged factors")
-    p.add_argument("--json", action="store_true", help="print the JSON contract of issue 3")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=_run_ngd)

@@ -28,41 +28,28 @@ They are **derived**, not looked up, by a small set of rules applied to the cano
    smooth terms such as x·erf(x); half-line integrals of Heaviside-cut terms go to SymPy.
 
 One-point kernels are computed directly and, when that fails, as the two-point kernel at b = a.
-Whatever fails yields ``None`` with the reason in ``KernelSet.notes``; numerical evaluation then
+Whatever fails yields ``None`` with the reason in ``KernelSet.methods``; numerical evaluation then
 falls back to :mod:`meanfield_sym.kernels.tables` (Chebyshev tables of quadrature values) and
 :mod:`meanfield_sym.kernels.quadrature`.
 
-Float64 evaluation (``KernelSet.one_point`` …) uses numerically stable forms produced from the
-closed forms by :func:`stable_form`: ``asin``/``acos`` become ``arctan2`` with square roots of
-factored radicands ((a − b)(a + b) rather than a² − b²) clamped at 0, and π/2 + asin(c) is
-rewritten as acos(−c) when that removes a cancellation (ReLU, step near c = −1).
+The kernel set of an activation (:func:`meanfield_sym.kernels.kernel_set.kernels_for`) applies
+these rules; its float64 evaluation runs the evaluation forms of :mod:`meanfield_sym.kernels.forms`
+printed by :mod:`meanfield_sym.kernels.printing`.
 """
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Callable
-
-import numpy as np
-import scipy.special
 import sympy as sp
 from sympy.integrals.manualintegrate import manualintegrate
 
-from meanfield_sym.activation.function import X, Activation, ActivationError, get_activation, normalize_distributions, split_atoms
+from meanfield_sym.activation.function import X, normalize_distributions, split_atoms
+from meanfield_sym.kernels.symbols import A, B, Q
 
-__all__ = ["Q", "A", "B", "KernelSet", "kernels_for", "derive_kernels", "gaussian_mean",
-           "two_point_expectation", "NoClosedForm", "stable_form", "KERNEL_NAMES",
-           "validate_one_point_args", "validate_two_point_args"]
+__all__ = ["gaussian_mean", "two_point_expectation", "NoClosedForm", "is_elementary",
+           "split_terms", "MAX_PRICE_DEPTH"]
 
-#: Symbols of the closed forms: q (one-point variance), a (variance), b (covariance).
-Q = sp.Symbol("q", positive=True)
-A = sp.Symbol("a", positive=True)
-B = sp.Symbol("b", real=True)
 _T = sp.Symbol("t", real=True)  # Price integration variable
 _S = sp.Symbol("s", positive=True)  # heat-equation integration variable
 
-KERNEL_NAMES = ("one_point", "one_point_prime", "two_point", "two_point_prime")
 MAX_PRICE_DEPTH = 3  # Price steps before giving up (ReLU and GELU need 2, erf needs 1)
 
 
@@ -111,7 +98,7 @@ def _exp_poly_parts(term: sp.Expr):
     return out
 
 
-def _is_elementary(term: sp.Expr) -> bool:
+def is_elementary(term: sp.Expr) -> bool:
     """Gaussian-elementary: a polynomial times exp(quadratic), optionally times one Dirac atom."""
     rest, atoms = split_atoms(term) if term.has(sp.DiracDelta) else (term, [])
     if atoms:
@@ -119,7 +106,7 @@ def _is_elementary(term: sp.Expr) -> bool:
     return _exp_poly_parts(term) is not None
 
 
-def _split_terms(expr: sp.Expr) -> list[sp.Expr]:
+def split_terms(expr: sp.Expr) -> list[sp.Expr]:
     expr = normalize_distributions(expr)
     return [t for t in sp.Add.make_args(sp.expand(expr)) if t != 0]
 
@@ -201,7 +188,7 @@ def gaussian_mean(f, var=Q, mu=0, _depth=0) -> sp.Expr:
     >>> gaussian_mean(sp.Max(X, 0)**2)
     q/2
     """
-    terms = _split_terms(f)
+    terms = split_terms(f)
     return sp.Add(*[_mean_term(t, mu, var, _depth) for t in terms])
 
 
@@ -373,7 +360,7 @@ def _pair(f, g, a, b, depth):
         return g * gaussian_mean(f, var=a)
     _check_reducible(f)
     _check_reducible(g)
-    if _is_atom(f) or _is_atom(g) or (_is_elementary(f) and _is_elementary(g)):
+    if _is_atom(f) or _is_atom(g) or (is_elementary(f) and is_elementary(g)):
         return _pair_direct(f, g, a, b)
     if depth >= MAX_PRICE_DEPTH:
         raise NoClosedForm(f"Price's theorem does not reduce E[{f}·{g}] to elementary terms")
@@ -403,279 +390,5 @@ def two_point_expectation(f, g, a=A, b=B, _depth=0) -> sp.Expr:
     ...             .rewrite(sp.exp))
     0
     """
-    fs, gs = _split_terms(f), _split_terms(g)
+    fs, gs = split_terms(f), split_terms(g)
     return sp.Add(*[_pair(ft, gt, a, b, _depth) for ft in fs for gt in gs])
-
-
-# ---------------------------------------------------------------------------------------------
-# Readable and numerically stable forms
-# ---------------------------------------------------------------------------------------------
-def _tidy_radicals(expr: sp.Expr) -> sp.Expr:
-    """√(q² + 2q + 1) → q + 1: factor every radicand (perfect squares then leave the root)."""
-    return expr.replace(
-        lambda e: isinstance(e, sp.Pow) and e.exp.is_Rational and e.exp.q == 2
-        and e.base.free_symbols,
-        lambda e: sp.Pow(sp.factor(sp.expand(e.base)), e.exp))
-
-
-def _readable(expr: sp.Expr) -> sp.Expr:
-    """Simplify and pick the shortest of a few equivalent forms (asin vs acos; sinh/cosh)."""
-    if expr in (sp.oo, sp.zoo, sp.nan):
-        return expr
-    cands = []
-    expr = _tidy_radicals(expr)
-    base = _tidy_radicals(sp.simplify(expr))
-    cands.append(base)
-    if base.has(sp.I):
-        cands.append(sp.simplify(sp.expand_complex(base)))
-    if base.has(sp.exp):
-        cands.append(sp.simplify(base.rewrite(sp.sinh)))
-        cands.append(sp.simplify(base.rewrite(sp.cosh)))
-    if base.has(sp.asin):
-        rep = {s: sp.acos(-s.args[0]) - sp.pi / 2 for s in base.atoms(sp.asin)}
-        cands.append(sp.simplify(sp.expand(base.xreplace(rep))))
-    cands = [c for c in cands if not c.has(sp.I)] or cands
-    return min(cands, key=lambda c: (sp.count_ops(c), len(str(c))))
-
-
-_clamp0 = sp.Function("clamp0")  # max(·, 0), printed as numpy.maximum in evaluators
-
-
-def stable_form(expr: sp.Expr) -> sp.Expr:
-    """Rewrite a closed form for float64 evaluation near |b| → a.
-
-    asin(u) → atan2(u, √(1−u²)), acos(u) → atan2(√(1−u²), u), every radicand factored (so
-    a² − b² is evaluated as (a − b)(a + b)) and clamped at 0 with ``clamp0``.
-    """
-    def fac(e):
-        return sp.factor(sp.together(e))
-
-    def rad(e):
-        return sp.sqrt(_clamp0(fac(e)))
-
-    def repl(e):
-        if isinstance(e, sp.asin):
-            u = e.args[0]
-            return sp.atan2(u * sp.Integer(1), rad(1 - u ** 2))
-        if isinstance(e, sp.acos):
-            u = e.args[0]
-            return sp.atan2(rad(1 - u ** 2), u)
-        if isinstance(e, sp.Pow) and e.exp.is_Rational and e.exp.q == 2 and e.base.has(A, B, Q):
-            if not isinstance(e.base, _clamp0):
-                return sp.Pow(_clamp0(fac(e.base)), e.exp)
-        return e
-    return expr.replace(lambda e: isinstance(e, (sp.asin, sp.acos, sp.Pow)), repl)
-
-
-_NUMPY = [{"clamp0": lambda z: np.maximum(z, 0.0), "erf": scipy.special.erf,
-           "erfc": scipy.special.erfc}, "numpy"]
-
-
-def _lambdify(expr, args):
-    if expr is None:
-        return None
-    if expr == sp.oo:
-        return lambda *v: np.full(np.broadcast(*v).shape, np.inf)
-    return sp.lambdify(args, stable_form(expr), modules=_NUMPY)
-
-
-# ---------------------------------------------------------------------------------------------
-# Validation shared by every evaluator
-# ---------------------------------------------------------------------------------------------
-def _as_float_array(name, value):
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number or array, got {value!r}") from None
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return arr
-
-
-def validate_one_point_args(q):
-    """Float array of q, checked: finite and > 0."""
-    q = _as_float_array("q", q)
-    if np.any(q <= 0):
-        raise ValueError(f"variance q must be > 0, got min {q.min()!r}")
-    return q
-
-
-def validate_two_point_args(a, b):
-    """Broadcast float arrays (a, b), checked: finite, a > 0, |b| ≤ a."""
-    a, b = _as_float_array("a", a), _as_float_array("b", b)
-    a, b = np.broadcast_arrays(a, b)
-    if np.any(a <= 0):
-        raise ValueError(f"variance a must be > 0, got min {a.min()!r}")
-    if np.any(np.abs(b) > a):
-        i = np.argmax(np.abs(b) - a)
-        raise ValueError(f"|covariance| must not exceed the variance: |b| = {abs(b.flat[i])!r} > "
-                         f"a = {a.flat[i]!r}")
-    return a, b
-
-
-def _no_nan(out, name, act):
-    if np.any(np.isnan(out)):
-        raise ValueError(f"{name} of {act.name} is undefined (the Gaussian expectation diverges "
-                         "or the closed form leaves its domain) at some of the given arguments")
-
-
-# ---------------------------------------------------------------------------------------------
-# The kernel set of an activation
-# ---------------------------------------------------------------------------------------------
-@dataclass
-class KernelSet:
-    """The four Gaussian kernels of one activation: closed forms (or None) and evaluators.
-
-    Attributes
-    ----------
-    activation : Activation
-    closed_form : dict
-        ``{'one_point': expr in q | None, 'one_point_prime': …, 'two_point': expr in a, b | None,
-        'two_point_prime': …}``.
-    methods : dict
-        How each closed form was obtained (or why there is none).
-    steps : list of (str, sympy.Expr)
-        Main steps of the derivation, for reports and documentation.
-    """
-
-    activation: Activation
-    closed_form: dict
-    methods: dict
-    steps: list = field(default_factory=list)
-
-    def __post_init__(self):
-        self._lock = threading.Lock()
-        self._numeric = {}
-
-    @property
-    def has_closed_form(self) -> dict:
-        return {k: v is not None for k, v in self.closed_form.items()}
-
-    def _evaluator(self, name):
-        with self._lock:
-            if name not in self._numeric:
-                expr = self.closed_form[name]
-                args = (Q,) if name.startswith("one_point") else (A, B)
-                fn = _lambdify(expr, args)
-                if fn is None:
-                    # no closed form: validated Chebyshev tables of quadrature values, and the
-                    # quadrature itself outside the tables (meanfield_sym.kernels.tables)
-                    from meanfield_sym.kernels import tables as kernel_tables
-                    fn = getattr(kernel_tables.kernels(self.activation), name)
-                self._numeric[name] = fn
-            return self._numeric[name]
-
-    def _one(self, name, q):
-        q = validate_one_point_args(q)
-        with np.errstate(divide="ignore"):  # 1/0 = ∞ is the kernel's value (step at |b| = a)
-            out = np.asarray(self._evaluator(name)(q), dtype=float)
-        _no_nan(out, name, self.activation)
-        return np.broadcast_to(out, q.shape).copy() if out.shape != q.shape else out
-
-    def _two(self, name, a, b):
-        a, b = validate_two_point_args(a, b)
-        with np.errstate(divide="ignore"):  # 1/0 = ∞ is the kernel's value (step at |b| = a)
-            out = np.asarray(self._evaluator(name)(a, b), dtype=float)
-        _no_nan(out, name, self.activation)
-        return np.broadcast_to(out, a.shape).copy() if out.shape != a.shape else out
-
-    def one_point(self, q):
-        r"""E[φ(√q u)²], vectorised (Universal statistics Eq. (9); supplement (B.3), (B.9))."""
-        return self._one("one_point", q)
-
-    def one_point_prime(self, q):
-        r"""E[φ'(√q u)²], vectorised (Universal statistics Eq. (11); supplement (B.4), (B.10))."""
-        return self._one("one_point_prime", q)
-
-    def two_point(self, a, b):
-        r"""I_φ[a, b] = E[φ(u1)φ(u2)], vectorised (Eq. (10); supplement (B.7), (B.11))."""
-        return self._two("two_point", a, b)
-
-    def two_point_prime(self, a, b):
-        r"""I_φ'[a, b] = E[φ'(u1)φ'(u2)], vectorised (Eq. (12); supplement (B.8), (B.12))."""
-        return self._two("two_point_prime", a, b)
-
-    def mpmath_function(self, name):
-        """The closed form as an mpmath callable (for ≥ 20-digit checks), or None."""
-        expr = self.closed_form[name]
-        if expr is None:
-            return None
-        args = (Q,) if name.startswith("one_point") else (A, B)
-        return sp.lambdify(args, expr, modules="mpmath")
-
-
-def _derive(label, fn, steps, methods, name):
-    try:
-        expr = fn()
-    except (NoClosedForm, ActivationError) as exc:
-        methods[name] = f"no closed form: quadrature ({exc})"
-        return None
-    if expr.has(sp.nan, sp.zoo) or expr.has(sp.Integral):
-        methods[name] = "no closed form: quadrature (derivation produced an undefined term)"
-        return None
-    expr = _readable(expr)
-    steps.append((label, expr))
-    return expr
-
-
-@lru_cache(maxsize=None)
-def _derive_cached(act: Activation) -> KernelSet:
-    phi, dphi = act.expr, act.prime
-    steps, methods, forms = [], {}, {}
-    steps.append(("activation φ(x) (canonical form)", phi))
-    steps.append(("derivative φ'(x) (distributional, sifted)", dphi))
-    smooth_word = "Gaussian integrals" if all(_is_elementary(t) for t in _split_terms(phi)) \
-        else "Price's theorem / heat equation"
-
-    forms["two_point"] = _derive("I_φ[a, b] = E[φ(u1)φ(u2)]", lambda: two_point_expectation(phi, phi),
-                                 steps, methods, "two_point")
-    forms["two_point_prime"] = _derive("I_φ'[a, b] = E[φ'(u1)φ'(u2)]",
-                                       lambda: two_point_expectation(dphi, dphi), steps, methods,
-                                       "two_point_prime")
-
-    def one_from(f, two_name):
-        def run():
-            if act.prime_atoms and f is dphi:
-                return sp.oo
-            try:
-                return gaussian_mean(sp.expand(normalize_distributions(f ** 2)), var=Q)
-            except NoClosedForm:
-                if forms[two_name] is None:
-                    raise
-                # the two-point form is continuous at b = a (c = 1): E[f(u)²] = I_f[q, q]
-                return forms[two_name].subs(B, A).xreplace({A: Q})
-        return run
-
-    forms["one_point"] = _derive("E[φ(√q u)²]", one_from(phi, "two_point"), steps, methods,
-                                 "one_point")
-    forms["one_point_prime"] = _derive("E[φ'(√q u)²]", one_from(dphi, "two_point_prime"), steps,
-                                       methods, "one_point_prime")
-    for k in KERNEL_NAMES:
-        methods.setdefault(k, smooth_word if forms[k] is not None else "no closed form: quadrature")
-    if act.prime_atoms:
-        methods["one_point_prime"] = "φ' has a Dirac atom: E[δ(x)²] = ∞"
-    return KernelSet(act, {k: forms[k] for k in KERNEL_NAMES}, methods, steps)
-
-
-def kernels_for(activation, **params) -> KernelSet:
-    """Derive (once, cached) the four Gaussian kernels of an activation.
-
-    Parameters
-    ----------
-    activation : str, sympy.Expr or Activation
-        Anything :func:`~meanfield_sym.activation.function.get_activation` accepts.
-    **params
-        Built-in parameters (e.g. ``slope=0.1``).
-
-    Examples
-    --------
-    >>> ks = kernels_for("erf")
-    >>> ks.closed_form["two_point"]
-    2*asin(2*b/(2*a + 1))/pi
-    >>> float(ks.two_point(1.0, 0.5))  # doctest: +ELLIPSIS
-    0.2163...
-    """
-    return _derive_cached(get_activation(activation, **params))
-
-
-derive_kernels = kernels_for

@@ -57,7 +57,7 @@ class KernelSet:
     def has_closed_form(self) -> dict:
         return {k: v is not None for k, v in self.closed_form.items()}
 
-    def gamma(self):
+    def gamma_expression(self):
         """γ(q) = P[φ'(u) ≠ 0] and its q → 0⁺ limit (or None if the support is not found)."""
         try:
             return gamma_expression(self.activation)
@@ -67,7 +67,7 @@ class KernelSet:
     def source(self):
         """The printed code of these kernels (:func:`~meanfield_sym.kernels.printing.
         kernel_source`)."""
-        return kernel_source(self.closed_form, self.gamma())
+        return kernel_source(self.closed_form, self.gamma_expression())
 
     @property
     def numeric(self) -> Kernels:
@@ -80,7 +80,7 @@ class KernelSet:
                     from meanfield_sym.kernels import tables as _tables
                     return _tables.kernels(self.activation)
                 self._kernels = Kernels(raw, self.activation.name or str(self.activation.expr),
-                                        tables)
+                                        tables, activation=lambda: self.activation)
             return self._kernels
 
     def one_point(self, q):
@@ -111,6 +111,15 @@ class KernelSet:
     def chi1(self, q, sigma_w2):
         """χ₁ = σ_w² E[φ'(√q u)²]."""
         return self.numeric.chi1(q, sigma_w2)
+
+    def gamma(self, q):
+        """γ = P[φ'(u) ≠ 0] for u ~ N(0, q) (printed from :meth:`gamma_expression`)."""
+        return self.numeric.gamma(q)
+
+    def tangent_moments(self, q):
+        """E[u φ φ'] and E[u² φ'²] for u ~ N(0, q) (see :meth:`Kernels.tangent_moments
+        <meanfield_sym.kernels.provider.Kernels.tangent_moments>`)."""
+        return self.numeric.tangent_moments(q)
 
     def mpmath_function(self, name):
         """The closed form as an mpmath callable (for ≥ 20-digit checks), or None."""

@@ -36,7 +36,7 @@ from sympy.printing.precedence import PRECEDENCE
 from meanfield_sym.activation.numpy_names import PRINTED, SCIPY_FUNCTIONS
 from meanfield_sym.citations import KERNEL_EQUATIONS, KERNEL_LABELS
 from meanfield_sym.kernels.forms import evaluation_form
-from meanfield_sym.kernels.symbols import A, B, KERNEL_NAMES, Q
+from meanfield_sym.kernels.symbols import A, KERNEL_NAMES, Q
 
 __all__ = ["WIDTH", "EvaluatorPrinter", "KernelSource", "kernel_source", "compile_source",
            "wrap", "wrap_string"]
@@ -135,8 +135,19 @@ def _body(printer, exprs: list, indent: str = "    ") -> tuple[list[str], list[s
     return lines, [printer.doprint(e) for e in reduced]
 
 
+def _docstring(doc: str) -> list[str]:
+    """A docstring wrapped at WIDTH (explicit line breaks kept)."""
+    paras = doc.replace("\n    ", " ").split("\n")
+    lines = []
+    for i, para in enumerate(paras):
+        lines += textwrap.wrap(para, width=WIDTH - 7, break_long_words=False) or [""]
+    lines[0] = '"""' + lines[0]
+    lines[-1] += '"""'
+    return ["    " + s if s else "" for s in lines]
+
+
 def _function(printer, header: str, doc: str, exprs: list, as_tuple: bool = False) -> list[str]:
-    lines = [f"def {header}:", f'    """{doc}"""']
+    lines = [f"def {header}:", *_docstring(doc)]
     body, results = _body(printer, exprs)
     lines += body
     if as_tuple:
@@ -204,6 +215,17 @@ def kernel_source(closed_forms: dict, gamma=None) -> KernelSource:
             [_SW * forms["one_point_prime"]]))
     else:
         sections.append(["chi1 = None  # E[φ'(√q u)²] has no closed form"])
+    if closed["one_point"] and closed["one_point_prime"]:
+        phi2, dphi2 = closed_forms["one_point"], closed_forms["one_point_prime"]
+        m2 = sp.oo if dphi2 == sp.oo else sp.simplify(2 * Q ** 2 * sp.diff(dphi2, Q) + Q * dphi2)
+        moments = [evaluation_form(sp.simplify(Q * sp.diff(phi2, Q))), evaluation_form(m2)]
+        sections.append(_function(
+            printer, "tangent_moments(q)",
+            "(E[u φ(u) φ'(u)], E[u² φ'(u)²]), u ~ N(0, q), for the Fisher–Rao tangent recursion\n"
+            "    (Universal statistics Theorem 5): q dE[φ²]/dq and 2q² dE[φ'²]/dq + q E[φ'²].",
+            moments, as_tuple=True))
+    else:
+        sections.append(["tangent_moments = None  # the one-point kernels have no closed form"])
     if gamma is not None:
         g_expr, g_zero = gamma
         sections.append(_function(

@@ -37,10 +37,10 @@ from pathlib import Path
 import numpy as np
 
 from meanfield_sym import checks
-from meanfield_sym.kernels.symbols import KERNEL_NAMES
+from meanfield_sym.kernels.names import KERNEL_NAMES
 
 __all__ = ["KERNEL_METHODS", "is_provider", "Kernels", "from_module", "shipped", "resolve",
-           "derivation_digest", "DERIVATION_SOURCES", "SHIPPED"]
+           "describe", "derivation_digest", "DERIVATION_SOURCES", "SHIPPED"]
 
 KERNEL_METHODS = KERNEL_NAMES
 
@@ -52,7 +52,7 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 #: The files whose code determines a generated module's text (package-relative).
 DERIVATION_SOURCES = (
     "activation/parser.py", "activation/function.py", "activation/support.py",
-    "activation/numpy_names.py", "kernels/symbols.py", "kernels/engine.py", "kernels/forms.py",
+    "activation/numpy_names.py", "kernels/names.py", "kernels/symbols.py", "kernels/engine.py", "kernels/forms.py",
     "kernels/printing.py", "kernels/kernel_set.py", "citations.py", "codegen/emit.py",
 )
 
@@ -99,12 +99,15 @@ class Kernels:
         Names the activation in error messages.
     fallback : callable, optional
         Returns a provider for the kernels without printed code (called once, when needed).
+    activation : callable, optional
+        Returns the Activation (for the quadrature of moments without printed code).
     """
 
-    def __init__(self, raw, label: str, fallback=None):
+    def __init__(self, raw, label: str, fallback=None, activation=None):
         get = raw.get if isinstance(raw, dict) else (lambda k: getattr(raw, k, None))
         self._raw = {k: get(k) for k in (*KERNEL_METHODS, "layer", "variance_map", "chi1",
-                                          "gamma")}
+                                          "gamma", "tangent_moments")}
+        self._activation = activation
         self.gamma_at_zero = get("GAMMA_AT_ZERO")
         self.label = label
         self._fallback_factory = fallback
@@ -193,6 +196,30 @@ class Kernels:
             val = _shaped(fn(np.where(pos, q, 1.0)), q.shape)
         return np.where(pos, val, float(self.gamma_at_zero))
 
+    def tangent_moments(self, q) -> dict:
+        """One-point moments of the Fisher–Rao tangent recursion, u ~ N(0, q), q > 0:
+        ``phi2 = E[φ(u)²]``, ``dphi2 = E[φ'(u)²]``, ``u_phi_dphi = E[u φ(u) φ'(u)]`` and
+        ``u2_dphi2 = E[u² φ'(u)²]``.  The last two are printed from the one-point kernels by
+        differentiating under the Gaussian density (exact):
+        ``E[u φ φ'] = q d E[φ²]/dq`` and ``E[u² g] = 2q² d E[g]/dq + q E[g]`` with g = φ'²;
+        without closed forms they come from the 1e-12 quadrature
+        (:func:`meanfield_sym.kernels.quadrature.tangent_moments`)."""
+        q = checks.positive_variance(q, "q")
+        fn = self._raw["tangent_moments"]
+        if fn is None:
+            if self._activation is None:
+                raise ValueError(f"{self.label}: the tangent moments need the activation itself "
+                                 "(the kernels have no closed form)")
+            from meanfield_sym.kernels.quadrature import tangent_moments
+            out = tangent_moments(self._activation(), q)
+            out["phi2"], out["dphi2"] = self.one_point(q), self.one_point_prime(q)
+            return out
+        with np.errstate(all="ignore"):
+            m1, m2 = fn(q)
+        return {"phi2": self.one_point(q), "dphi2": self.one_point_prime(q),
+                "u_phi_dphi": _no_nan(_shaped(m1, q.shape), "E[u φ φ']", self.label),
+                "u2_dphi2": _no_nan(_shaped(m2, q.shape), "E[u² φ'²]", self.label)}
+
 
 def _module_label(module) -> str:
     params = getattr(module, "PARAMS", {}) or {}
@@ -212,7 +239,11 @@ def from_module(module) -> Kernels:
         def fallback():
             from meanfield_sym.kernels.kernel_set import kernels_for
             return kernels_for(module.ACTIVATION, **(module.PARAMS or {}))
-        _FROM_MODULE[key] = (module, Kernels(module, _module_label(module), fallback))
+        def activation():
+            from meanfield_sym.activation.function import get_activation
+            return get_activation(module.ACTIVATION, **(module.PARAMS or {}))
+        _FROM_MODULE[key] = (module, Kernels(module, _module_label(module), fallback,
+                                             activation))
     return _FROM_MODULE[key][1]
 
 
@@ -230,6 +261,28 @@ def shipped(name: str, params: dict | None = None):
         if given != {k: str(v) for k, v in module.PARAMS.items()}:
             return None
     return from_module(module)
+
+
+def describe(provider) -> dict:
+    """What a provider is: ``activation`` (name or expression), ``params`` (text), and when
+    known ``expression``, ``prime`` (φ and φ' as text), ``closed_form`` and ``methods``
+    (from a generated module's metadata, or from a kernel set)."""
+    module = next((m for m, k in _FROM_MODULE.values() if k is provider), None)
+    if module is not None:
+        return {"activation": module.ACTIVATION, "params": dict(module.PARAMS),
+                "expression": module.EXPRESSION, "prime": getattr(module, "PRIME", None),
+                "closed_form": dict(module.CLOSED_FORMS),
+                "methods": dict(getattr(module, "METHODS", {}))}
+    act = getattr(provider, "activation", None)
+    if act is None:
+        return {"activation": type(provider).__name__, "params": {}}
+    import sympy as sp
+    forms = getattr(provider, "closed_form", {}) or {}
+    return {"activation": act.name or sp.sstr(act.expr),
+            "params": {k: sp.sstr(v) for k, v in act.params.items()},
+            "expression": sp.sstr(act.expr), "prime": sp.sstr(act.prime),
+            "closed_form": {k: None if v is None else sp.sstr(v) for k, v in forms.items()},
+            "methods": dict(getattr(provider, "methods", {}) or {})}
 
 
 def resolve(spec, **params):

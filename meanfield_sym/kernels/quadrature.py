@@ -73,7 +73,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 __all__ = ["one_point", "two_point", "kernels", "QuadratureKernels", "TARGET_RTOL", "target",
-           "QuadratureError"]
+           "QuadratureError", "tangent_moments", "TANGENT_RTOL"]
 
 #: Relative accuracy the evaluators aim for (issues 2 and 3); see the module docstring for the floor.
 TARGET_RTOL = 1e-12
@@ -928,3 +928,43 @@ def kernels(act) -> QuadratureKernels:
     if key not in _CACHE:
         _CACHE[key] = QuadratureKernels(act)
     return _CACHE[key]
+
+
+#: Quadrature error estimates of the tangent moments must be below this, relative to the
+#: Cauchy–Schwarz scale of the moment (the kernels' own target is 1e-12; this leaves margin).
+TANGENT_RTOL = 1e-10
+
+
+def tangent_moments(activation, q) -> dict:
+    """The one-point Gaussian moments of the tangent recursion, ``u ~ N(0, q)``:
+
+    ``u_phi_dphi = E[u φ(u) φ'(u)]`` and ``u2_dphi2 = E[u² φ'(u)²]`` by the float64
+    quadrature, split at the kinks, error-checked (the route for activations whose one-point
+    kernels have no closed form; otherwise the printed derivatives of the kernels serve, see
+    :meth:`meanfield_sym.kernels.provider.Kernels.tangent_moments`).  ``u2_dphi2`` and ``dphi2`` are ``inf`` when φ' has
+    point masses (δ² is not integrable).
+
+    Identity (differentiate ``E[φ(√q z)²]`` in q): ``u_phi_dphi = q · d phi2/dq``.
+    """
+    from meanfield_sym.activation.function import get_activation
+    act = get_activation(activation)
+    q = np.asarray(q, dtype=float)
+    out = {}
+    phi, dphi = act.numpy_function, act.numpy_prime
+    kinks = [float(k) for k in act.kinks]
+
+    def call(f, x):
+        return np.broadcast_to(np.asarray(f(x), dtype=float), np.shape(x))
+    m1, e1 = one_point(lambda x: x * call(phi, x) * call(dphi, x), q, kinks)
+    m2, e2 = one_point(lambda x: (x * call(dphi, x)) ** 2, q, kinks)
+    m0, _ = one_point(lambda x: call(phi, x) ** 2, q, kinks)
+    scale = np.sqrt(np.abs(m0) * np.abs(m2))          # |m1| <= scale (Cauchy–Schwarz)
+    for val, err, ref, what in ((m1, e1, scale, "E[u φ φ']"), (m2, e2, np.abs(m2), "E[u² φ'²]")):
+        if np.any(~np.isfinite(val)) or np.any(err > TANGENT_RTOL * np.maximum(ref, 1e-300)):
+            raise ValueError(f"tangent moment {what} of {act.name}: quadrature did not reach "
+                             f"{TANGENT_RTOL:g} relative accuracy")
+    out["u_phi_dphi"] = m1
+    out["u2_dphi2"] = m2
+    if any(float(w) != 0 for _, w in act.prime_atoms):
+        out["u2_dphi2"] = np.full(q.shape, np.inf)
+    return out

@@ -20,7 +20,7 @@ is the one-sample (diagonal) order parameter, index 2 the two-sample overlap.
 
 The Gaussian integrals come from a *kernel provider*: any object with the vectorised methods
 ``one_point(q)``, ``one_point_prime(q)``, ``two_point(a, b)``, ``two_point_prime(a, b)``.  In
-production it is :func:`meanfield_sym.kernels.engine.kernels_for`; an activation name, SymPy
+production it is :func:`meanfield_sym.kernels.kernel_set.kernels_for`; an activation name, SymPy
 expression or :class:`~meanfield_sym.activation.function.Activation` is resolved through it lazily.
 
 Everything is vectorised: ``sigma_w2`` / ``sigma_b2`` (and the input order parameters) may be
@@ -31,80 +31,15 @@ any broadcastable arrays, e.g. a (σ_w², σ_b²) grid.  Per-layer values are gi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["OrderParameters", "FixedPoint", "resolve_kernels", "layer_values",
-           "forward", "backward", "order_parameters", "fixed_point", "chi1"]
+from meanfield_sym import checks
+from meanfield_sym.kernels.provider import resolve as resolve_kernels
 
-_KERNEL_METHODS = ("one_point", "one_point_prime", "two_point", "two_point_prime")
-
-#: Relative excess of a computed overlap over its variance that is still read as rounding
-#: (q_2 = q_1 when the two inputs coincide); larger excesses are reported as errors.
-ROUNDING_SLACK = 1e-12
-
-
-# ---------------------------------------------------------------------------------------------
-# Inputs
-# ---------------------------------------------------------------------------------------------
-def _is_provider(obj) -> bool:
-    return all(callable(getattr(obj, m, None)) for m in _KERNEL_METHODS)
-
-
-def resolve_kernels(spec):
-    """A kernel provider from a provider, an Activation, a name or an expression.
-
-    Parameters
-    ----------
-    spec : provider, Activation, str or sympy.Expr
-        An object with the four kernel methods is returned unchanged; anything else is turned
-        into an activation (:func:`meanfield_sym.activation.function.get_activation`) and resolved with
-        :func:`meanfield_sym.kernels.engine.kernels_for` (imported only now).
-    """
-    if _is_provider(spec):
-        return spec
-    from meanfield_sym.activation.function import get_activation
-    act = get_activation(spec)
-    from meanfield_sym.kernels.engine import kernels_for  # lazy: the engine is only needed for real activations
-    return kernels_for(act)
-
-
-def _check_depth(depth) -> int:
-    if isinstance(depth, (bool, np.bool_)) or not isinstance(depth, (int, np.integer)):
-        raise ValueError(f"depth must be an integer >= 1, got {depth!r}")
-    if depth < 1:
-        raise ValueError(f"depth must be >= 1, got {depth}")
-    return int(depth)
-
-
-def _as_float_array(value, name: str, nonnegative: bool = True) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number or an array of numbers, got {value!r}") from None
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if nonnegative and np.any(arr < 0):
-        raise ValueError(f"{name} is a variance and must be >= 0, got {np.min(arr)!r}")
-    return arr
-
-
-def layer_values(value, depth: int, name: str, nonnegative: bool = True) -> list[np.ndarray]:
-    """Per-layer values ``[v_1, ..., v_L]`` from one broadcastable value or a list of L.
-
-    A ``list``/``tuple`` is read as one entry per layer (its length must be ``depth``);
-    anything else (a number or a NumPy array) is the same value in every layer.
-    """
-    depth = _check_depth(depth)
-    if isinstance(value, (list, tuple)):
-        if len(value) != depth:
-            raise ValueError(f"{name}: {len(value)} per-layer values given for depth {depth} "
-                             f"(need one per layer l = 1..{depth})")
-        return [_as_float_array(v, f"{name}[layer {i + 1}]", nonnegative)
-                for i, v in enumerate(value)]
-    arr = _as_float_array(value, name, nonnegative)
-    return [arr] * depth
+__all__ = ["OrderParameters", "FixedPoint", "resolve_kernels", "forward", "backward",
+           "order_parameters", "fixed_point", "chi1"]
 
 
 def _layer_kernels(activation, depth: int) -> list:
@@ -116,21 +51,19 @@ def _layer_kernels(activation, depth: int) -> list:
         cache: dict[int, Any] = {}
         out = []
         for a in activation:
-            key = id(a)
-            if key not in cache:
-                cache[key] = resolve_kernels(a)
-            out.append(cache[key])
+            if id(a) not in cache:
+                cache[id(a)] = resolve_kernels(a)
+            out.append(cache[id(a)])
         return out
     if depth == 1:
         return []
-    prov = resolve_kernels(activation)
-    return [prov] * (depth - 1)
+    return [resolve_kernels(activation)] * (depth - 1)
 
 
 def _clip_overlap(q1: np.ndarray, q2: np.ndarray, where: str) -> np.ndarray:
     """Clip |q2| <= q1 where the excess is rounding; raise if it is more than that."""
     excess = np.abs(q2) - q1
-    bad = excess > ROUNDING_SLACK * np.maximum(q1, np.finfo(float).tiny)
+    bad = excess > checks.ROUNDING_SLACK * np.maximum(q1, np.finfo(float).tiny)
     if np.any(bad):
         raise ValueError(f"{where}: overlap exceeds the variance (|q2| > q1) beyond rounding; "
                          "check the input order parameters")
@@ -187,6 +120,48 @@ class FixedPoint:
 # ---------------------------------------------------------------------------------------------
 # Recursions
 # ---------------------------------------------------------------------------------------------
+def _forward(provs, sw, sb, depth, h1, h2, correlations):
+    """The forward pass; also returns the derivative kernels of each hidden layer (the fused
+    ``layer(a, b)`` of a provider gives all four at once), which the backward pass reuses."""
+    shape = np.broadcast_shapes(h1.shape, h2.shape, *(a.shape for a in sw + sb))
+    q1: list = [None] * (depth + 1)
+    q2: list = [None] * (depth + 1)
+    qh1: list = [None] * (depth + 1)
+    qh2: list = [None] * (depth + 1)
+    primes: list = [None] * (depth + 1)
+    qh1[0] = np.broadcast_to(h1, shape).astype(float)
+    qh2[0] = np.broadcast_to(h2, shape).astype(float) if correlations else None
+    for l in range(1, depth + 1):
+        q1[l] = np.broadcast_to(sw[l - 1] * qh1[l - 1] + sb[l - 1], shape).astype(float)
+        if correlations:
+            q2[l] = np.broadcast_to(sw[l - 1] * qh2[l - 1] + sb[l - 1], shape).astype(float)
+            q2[l] = _clip_overlap(q1[l], q2[l], f"layer {l}")
+        if l == depth:
+            break  # the output u^L is linear: no activation moments at layer L
+        prov = provs[l - 1]
+        if correlations and getattr(prov, "layer", None) is not None:
+            qh1[l], d1, qh2[l], d2 = prov.layer(q1[l], q2[l])
+            primes[l] = (d1, d2)
+        else:
+            qh1[l] = np.asarray(prov.one_point(q1[l]), dtype=float)
+            if correlations:
+                qh2[l] = np.asarray(prov.two_point(q1[l], q2[l]), dtype=float)
+        if correlations:
+            qh2[l] = _clip_overlap(qh1[l], qh2[l], f"layer {l} (activation overlap)")
+    return q1, q2, qh1, qh2, primes
+
+
+def _inputs(sigma_w2, sigma_b2, depth, qhat1_0, qhat2_0):
+    depth = checks.depth(depth)
+    sw = checks.layer_values(sigma_w2, depth, "sigma_w2")
+    sb = checks.layer_values(sigma_b2, depth, "sigma_b2")
+    h1 = checks.variance_array(qhat1_0, "qhat1_0")
+    h2 = checks.real_array(qhat2_0, "qhat2_0")
+    if np.any(np.abs(h2) > h1):
+        raise ValueError("input overlap qhat2_0 must satisfy |qhat2_0| <= qhat1_0")
+    return depth, sw, sb, h1, h2
+
+
 def forward(kernels, sigma_w2, sigma_b2, depth: int, qhat1_0=1.0, qhat2_0=0.0,
             correlations: bool = True):
     """Forward order parameters (Pathological spectra Eq. 15; Universal statistics Eqs. 9–10).
@@ -208,35 +183,29 @@ def forward(kernels, sigma_w2, sigma_b2, depth: int, qhat1_0=1.0, qhat2_0=0.0,
     -------
     q1, q2, qhat1, qhat2 : lists indexed 0..L (None where undefined, see OrderParameters)
     """
-    depth = _check_depth(depth)
-    sw = layer_values(sigma_w2, depth, "sigma_w2")
-    sb = layer_values(sigma_b2, depth, "sigma_b2")
-    h1 = _as_float_array(qhat1_0, "qhat1_0")
-    h2 = _as_float_array(qhat2_0, "qhat2_0", nonnegative=False)
-    if np.any(np.abs(h2) > h1):
-        raise ValueError("input overlap qhat2_0 must satisfy |qhat2_0| <= qhat1_0")
+    depth, sw, sb, h1, h2 = _inputs(sigma_w2, sigma_b2, depth, qhat1_0, qhat2_0)
     provs = _layer_kernels(kernels, depth)
-    shape = np.broadcast_shapes(h1.shape, h2.shape, *(a.shape for a in sw + sb))
-    q1: list = [None] * (depth + 1)
-    q2: list = [None] * (depth + 1)
-    qh1: list = [None] * (depth + 1)
-    qh2: list = [None] * (depth + 1)
-    qh1[0] = np.broadcast_to(h1, shape).astype(float)
-    qh2[0] = np.broadcast_to(h2, shape).astype(float) if correlations else None
-    for l in range(1, depth + 1):
-        q1[l] = sw[l - 1] * qh1[l - 1] + sb[l - 1]
-        q1[l] = np.broadcast_to(q1[l], shape).astype(float)
-        if correlations:
-            q2[l] = np.broadcast_to(sw[l - 1] * qh2[l - 1] + sb[l - 1], shape).astype(float)
-            q2[l] = _clip_overlap(q1[l], q2[l], f"layer {l}")
-        if l == depth:
-            break  # the output u^L is linear: no activation moments at layer L
+    return _forward(provs, sw, sb, depth, h1, h2, correlations)[:4]
+
+
+def _backward(provs, sw, q1, q2, depth, correlations, primes=None):
+    shape = np.shape(q1[depth])
+    qt1: list = [None] * (depth + 1)
+    qt2: list = [None] * (depth + 1)
+    qt1[depth] = np.ones(shape)
+    qt2[depth] = np.ones(shape) if correlations else None
+    for l in range(depth - 1, 0, -1):
         prov = provs[l - 1]
-        qh1[l] = np.asarray(prov.one_point(q1[l]), dtype=float)
+        if primes is not None and primes[l] is not None:
+            d1, d2 = primes[l]
+        else:
+            d1 = np.asarray(prov.one_point_prime(q1[l]), dtype=float)
+            d2 = np.asarray(prov.two_point_prime(q1[l], q2[l]), dtype=float) \
+                if correlations else None
+        qt1[l] = np.broadcast_to(sw[l] * qt1[l + 1] * d1, shape).astype(float)
         if correlations:
-            qh2[l] = np.asarray(prov.two_point(q1[l], q2[l]), dtype=float)
-            qh2[l] = _clip_overlap(qh1[l], qh2[l], f"layer {l} (activation overlap)")
-    return q1, q2, qh1, qh2
+            qt2[l] = np.broadcast_to(sw[l] * qt2[l + 1] * d2, shape).astype(float)
+    return qt1, qt2
 
 
 def backward(kernels, sigma_w2, q1, q2, depth: int, correlations: bool = True):
@@ -250,23 +219,9 @@ def backward(kernels, sigma_w2, q1, q2, depth: int, correlations: bool = True):
     -------
     qtilde1, qtilde2 : lists indexed 0..L (index 0 is None)
     """
-    depth = _check_depth(depth)
-    sw = layer_values(sigma_w2, depth, "sigma_w2")
-    provs = _layer_kernels(kernels, depth)
-    shape = np.shape(q1[depth])
-    qt1: list = [None] * (depth + 1)
-    qt2: list = [None] * (depth + 1)
-    qt1[depth] = np.ones(shape)
-    qt2[depth] = np.ones(shape) if correlations else None
-    for l in range(depth - 1, 0, -1):
-        prov = provs[l - 1]
-        qt1[l] = sw[l] * qt1[l + 1] * np.asarray(prov.one_point_prime(q1[l]), dtype=float)
-        qt1[l] = np.broadcast_to(qt1[l], shape).astype(float)
-        if correlations:
-            qt2[l] = sw[l] * qt2[l + 1] * np.asarray(prov.two_point_prime(q1[l], q2[l]),
-                                                     dtype=float)
-            qt2[l] = np.broadcast_to(qt2[l], shape).astype(float)
-    return qt1, qt2
+    depth = checks.depth(depth)
+    sw = checks.layer_values(sigma_w2, depth, "sigma_w2")
+    return _backward(_layer_kernels(kernels, depth), sw, q1, q2, depth, correlations)
 
 
 def order_parameters(kernels, sigma_w2, sigma_b2, depth: int, qhat1_0=1.0, qhat2_0=0.0,
@@ -289,14 +244,13 @@ def order_parameters(kernels, sigma_w2, sigma_b2, depth: int, qhat1_0=1.0, qhat2
     >>> [float(v) for v in op.qhat1[:3]], [float(v) for v in op.qtilde1[1:]]
     ([1.0, 2.5, 5.5], [4.0, 2.0, 1.0])
     """
-    q1, q2, qh1, qh2 = forward(kernels, sigma_w2, sigma_b2, depth, qhat1_0, qhat2_0,
-                               correlations)
-    qt1, qt2 = backward(kernels, sigma_w2, q1, q2, depth, correlations)
-    depth = int(depth)
+    depth, sw, sb, h1, h2 = _inputs(sigma_w2, sigma_b2, depth, qhat1_0, qhat2_0)
+    provs = _layer_kernels(kernels, depth)
+    q1, q2, qh1, qh2, primes = _forward(provs, sw, sb, depth, h1, h2, correlations)
+    qt1, qt2 = _backward(provs, sw, q1, q2, depth, correlations, primes)
     return OrderParameters(
         depth=depth, q1=q1, q2=q2, qhat1=qh1, qhat2=qh2, qtilde1=qt1, qtilde2=qt2,
-        sigma_w2=[None] + layer_values(sigma_w2, depth, "sigma_w2"),
-        sigma_b2=[None] + layer_values(sigma_b2, depth, "sigma_b2"),
+        sigma_w2=[None] + sw, sigma_b2=[None] + sb,
         shape=np.shape(q1[depth]))
 
 
@@ -322,13 +276,13 @@ def fixed_point(kernels, sigma_w2, sigma_b2, q_init=None, tol: float = 1e-13,
     FixedPoint
     """
     prov = resolve_kernels(kernels)
-    sw = _as_float_array(sigma_w2, "sigma_w2")
-    sb = _as_float_array(sigma_b2, "sigma_b2")
+    sw = checks.variance_array(sigma_w2, "sigma_w2")
+    sb = checks.variance_array(sigma_b2, "sigma_b2")
     shape = np.broadcast_shapes(sw.shape, sb.shape)
     sw = np.broadcast_to(sw, shape).astype(float)
     sb = np.broadcast_to(sb, shape).astype(float)
     q = (sw + sb) if q_init is None else np.broadcast_to(
-        _as_float_array(q_init, "q_init"), shape).astype(float)
+        checks.variance_array(q_init, "q_init"), shape).astype(float)
     q = np.array(q, dtype=float, copy=True)
     done = np.zeros(shape, dtype=bool)
     diverged = np.zeros(shape, dtype=bool)
@@ -355,6 +309,6 @@ def fixed_point(kernels, sigma_w2, sigma_b2, q_init=None, tol: float = 1e-13,
 def chi1(kernels, sigma_w2, q) -> np.ndarray:
     """``χ₁ = σ_w² E[φ'(√q u)²]`` at a given variance q (usually the fixed point q*)."""
     prov = resolve_kernels(kernels)
-    sw = _as_float_array(sigma_w2, "sigma_w2")
-    qq = _as_float_array(q, "q")
+    sw = checks.variance_array(sigma_w2, "sigma_w2")
+    qq = checks.variance_array(q, "q")
     return sw * np.asarray(prov.one_point_prime(qq), dtype=float)

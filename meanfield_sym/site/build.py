@@ -14,7 +14,7 @@ Every page that shows a result of the toolkit is *generated* at build time by :f
   evidence, and the script's own source -- so a page can never drift from its script;
 * an errata page listing every ``MISPRINT`` with its corrected form;
 * one page per built-in activation with its four Gaussian kernels
-  (:func:`meanfield_sym.kernels.engine.kernels_for`), or a note when there is no closed form;
+  (:func:`meanfield_sym.kernels.kernel_set.kernels_for`), or a note when there is no closed form;
 * the command-line reference (from :func:`meanfield_sym.cli.build_parser`), the API reference
   (autodoc of every importable module), the figures found in ``docs/figures/``, and the
   tutorial's phase diagram of the critical learning rate ``eta_c = 2 (1 + mu) / lambda_max``
@@ -495,7 +495,7 @@ def _write_derivations(out: Path, written: set, include_slow: bool, extra_dir, l
 def _kernel_engine():
     """``(kernels_for, None)`` or ``(None, reason)`` when the engine is not importable."""
     try:
-        from meanfield_sym.kernels.engine import kernels_for
+        from meanfield_sym.kernels.kernel_set import kernels_for
     except Exception as exc:  # noqa: BLE001 -- reported on the page
         return None, f"{type(exc).__name__}: {exc}"
     return kernels_for, None
@@ -588,7 +588,7 @@ def activation_page(name: str, kernels_for, engine_error: str | None, log=print,
     hit = cache.get(act) if cache is not None else None
     if hit is not None:
         closed, seconds = hit
-        how = ("Derived by :func:`meanfield_sym.kernels.engine.kernels_for` (reused from an earlier "
+        how = ("Derived by :func:`meanfield_sym.kernels.kernel_set.kernels_for` (reused from an earlier "
                "build with the same engine source and SymPy version).")
     else:
         t0 = time.perf_counter()
@@ -602,13 +602,13 @@ def activation_page(name: str, kernels_for, engine_error: str | None, log=print,
         seconds = time.perf_counter() - t0
         if cache is not None:
             cache.put(act, closed, seconds)
-        how = "Derived by :func:`meanfield_sym.kernels.engine.kernels_for` for this build."
+        how = "Derived by :func:`meanfield_sym.kernels.kernel_set.kernels_for` for this build."
     lines += [how + " One-point kernels are "
               "functions of the variance :math:`q`, two-point kernels of the variance "
               ":math:`a` and the covariance :math:`b` (:math:`|b| \\le a`).", ""]
     subs = {}
     try:
-        from meanfield_sym.kernels.engine import A, B, Q
+        from meanfield_sym.kernels.symbols import A, B, Q
         subs = {Q: sp.Symbol("q", positive=True), A: sp.Symbol("a", positive=True),
                 B: sp.Symbol("b", real=True)}
     except Exception:  # noqa: BLE001 -- keep the engine's own symbol names
@@ -756,10 +756,10 @@ def api_reference() -> list[str]:
 def _stats_available() -> str | None:
     """None when the statistics (``network_statistics`` and ``meanfield-sym stats``) exist,
     else the reason."""
-    if importlib.util.find_spec("meanfield_sym.meanfield.statistics") is None:
-        return "the statistics module meanfield_sym.meanfield.statistics is not in this build"
+    if importlib.util.find_spec("meanfield_sym.meanfield") is None:
+        return "the statistics module meanfield_sym.meanfield is not in this build"
     try:
-        from meanfield_sym.meanfield.statistics import network_statistics  # noqa: F401
+        from meanfield_sym.meanfield import network_statistics  # noqa: F401
         from meanfield_sym.cli import build_parser
         if "stats" not in _subparsers(build_parser()):
             return "the command meanfield-sym stats is not registered in this build"
@@ -788,7 +788,7 @@ def phase_diagram(activation: str = "erf", sigma_w2=None, sigma_b2=None, depth: 
     Universal statistics, Theorem 4 (``lambda_max``) and Lemma 6 / Theorem 7
     (``eta_c = 2 (1 + mu) / lambda_max``), evaluated on the whole grid at once by the
     generated evaluator ``meanfield_sym.generated.<activation>.network_statistics`` when the
-    package ships one, else by :func:`meanfield_sym.meanfield.statistics.network_statistics` (the
+    package ships one, else by :func:`meanfield_sym.meanfield.network_statistics` (the
     evaluator behind ``meanfield-sym stats``); ``phase_diagram.evaluator`` names the one used.
     Also the order-to-chaos quantity ``chi_1`` of the fixed point
     (:func:`meanfield_sym.meanfield.recursions.fixed_point`).
@@ -802,7 +802,7 @@ def phase_diagram(activation: str = "erf", sigma_w2=None, sigma_b2=None, depth: 
     """
     import numpy as np
 
-    from meanfield_sym.meanfield.statistics import network_statistics
+    from meanfield_sym.meanfield import network_statistics
 
     sw = np.asarray(np.linspace(0.25, 4.0, 76) if sigma_w2 is None else sigma_w2, float)
     sb = np.asarray(np.linspace(0.0, 1.0, 51) if sigma_b2 is None else sigma_b2, float)
@@ -818,11 +818,11 @@ def phase_diagram(activation: str = "erf", sigma_w2=None, sigma_b2=None, depth: 
             out = None
     if out is None:
         out = network_statistics(activation, SW, SB, **kwargs)
-        phase_diagram.evaluator = "meanfield_sym.meanfield.statistics.network_statistics"
+        phase_diagram.evaluator = "meanfield_sym.meanfield.network_statistics"
     chi1 = None
     try:
         from meanfield_sym.activation.function import get_activation
-        from meanfield_sym.kernels.engine import kernels_for
+        from meanfield_sym.kernels.kernel_set import kernels_for
         from meanfield_sym.meanfield.recursions import fixed_point
         chi1 = np.asarray(fixed_point(kernels_for(get_activation(activation)), SW, SB).chi1)
     except Exception:  # noqa: BLE001 -- the boundary is an extra; the figure says if absent

@@ -2,7 +2,7 @@
 
 This module joins the two sides the project keeps apart:
 
-* the **theory** (:mod:`meanfield_sym.meanfield.statistics`: m_λ, s_λ, λ_max of the Fisher information,
+* the **theory** (:mod:`meanfield_sym.meanfield`: m_λ, s_λ, λ_max of the Fisher information,
   its NTK and softmax variants, in the limit M → ∞), and
 * the **finite-width witness** (:mod:`meanfield_sym.witnesses.finite_width`: exact spectra of sampled
   networks),
@@ -55,7 +55,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from meanfield_sym.witnesses import finite_width as E
-from meanfield_sym.meanfield import statistics as S
+from meanfield_sym import meanfield as S
 from meanfield_sym.activation.function import get_activation
 
 __all__ = [

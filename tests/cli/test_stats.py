@@ -23,13 +23,6 @@ def _run(capsys, *argv):
     return code, out, err
 
 
-def _engine_or_skip():
-    try:
-        from meanfield_sym.kernels.engine import kernels_for  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"kernel engine not available: {exc}")
-
-
 BASE = ["--activation", "linear", "--sigma-w2", "1.5", "--sigma-b2", "0.2", "--depth", "3"]
 
 
@@ -98,7 +91,6 @@ def test_subprocess_exit_status_and_single_line():
 # JSON contracts
 # ---------------------------------------------------------------------------------------------
 def test_stats_json_contract_for_a_linear_network(capsys):
-    _engine_or_skip()
     code, out, _ = _run(capsys, "stats", *BASE, "--json")
     assert code == 0
     d = json.loads(out)
@@ -135,7 +127,6 @@ def test_stats_json_contract_for_a_linear_network(capsys):
 
 
 def test_stats_text_output_and_momentum(capsys):
-    _engine_or_skip()
     code, out, _ = _run(capsys, "stats", *BASE, "--momentum", "0.5", "--json")
     d = json.loads(out)
     assert d["eta_critical"] == pytest.approx(3 / d["fim"]["lambda_max"], rel=FLOAT_TOL)
@@ -155,7 +146,6 @@ def test_softmax_betas_only_and_with_network(capsys, tmp_path):
     assert d["beta1"] == pytest.approx(1 - np.mean(np.sum(g ** 2, axis=1)), rel=FLOAT_TOL)
     assert d["beta4"] == pytest.approx(np.max(np.mean(g * (1 - g), axis=0)), rel=FLOAT_TOL)
     assert "fim_cross" not in d
-    _engine_or_skip()
     csv = tmp_path / "g.csv"
     np.savetxt(csv, g, delimiter=",")
     code, out, _ = _run(capsys, "softmax", "--probs", str(csv), *BASE, "--json")
@@ -184,7 +174,6 @@ def test_softmax_betas_only_and_with_network(capsys, tmp_path):
 
 
 def test_ngd_json_contract(capsys):
-    _engine_or_skip()
     code, out, _ = _run(capsys, "ngd", "--activation", "relu", "--sigma-w2", "2",
                         "--sigma-b2", "0.1", "--depth", "5", "--json")
     assert code == 0

@@ -7,7 +7,7 @@ Witnesses:
   kernels run through the recursions in mpmath, and the affine linear-network recursion;
 * the generated statistics (κ's, Fisher/NTK, diagonal blocks, feature metric, softmax
   bounds, the fixed point q* and χ1) against meanfield_sym.meanfield.recursions /
-  meanfield_sym.meanfield.statistics (same conventions, separate implementation);
+  meanfield_sym.meanfield (same conventions, separate implementation);
 * the no-SymPy import in a fresh interpreter, `codegen --check`, the CLI and bad input.
 """
 from __future__ import annotations
@@ -25,7 +25,8 @@ import pytest
 
 from meanfield_sym.codegen import emit as codegen
 from meanfield_sym.cli import main
-from meanfield_sym.kernels.engine import KERNEL_NAMES, kernels_for
+from meanfield_sym.kernels.symbols import KERNEL_NAMES
+from meanfield_sym.kernels.kernel_set import kernels_for
 
 #: Generated float64 vs 40-digit closed forms: a few ulps of each rounding in a ~20-operation
 #: expression, with margin.
@@ -34,7 +35,7 @@ KERNEL_RTOL = 1e-12
 #: b = −a) are compared in absolute terms: their relative error is amplified by cancellation
 #: intrinsic to the closed form (not a defect of the generated code).
 KERNEL_ATOL_SCALE = 1e-13
-#: Generated vs meanfield_sym.meanfield.statistics: the same closed forms, printed differently (CSE,
+#: Generated vs meanfield_sym.meanfield: the same closed forms, printed differently (CSE,
 #: exact evaluation identities), through L ≤ 6 layers.
 SAME_FORMS_RTOL = 1e-12
 #: Generated κ vs 30-digit textbook recursions (depth ≤ 5).
@@ -61,14 +62,14 @@ def closed_forms(name):
     """The closed forms a generated module was made from (its CLOSED_FORMS, as derived by the
     engine; `codegen --check` ties them to the engine's current output)."""
     import sympy as sp
-    from meanfield_sym.kernels.engine import A, B, Q
+    from meanfield_sym.kernels.symbols import A, B, Q
     return {k: sp.sympify(v, locals={"q": Q, "a": A, "b": B})
             for k, v in gen(name).CLOSED_FORMS.items()}
 
 
 def _mp_values(name, kernel, pts):
     import sympy as sp
-    from meanfield_sym.kernels.engine import A, B, Q
+    from meanfield_sym.kernels.symbols import A, B, Q
     args = (Q,) if kernel.startswith("one_point") else (A, B)
     f = sp.lambdify(args, closed_forms(name)[kernel], modules="mpmath")
     out = []
@@ -258,7 +259,7 @@ def _close_order_parameters(got, ref):
 
 @pytest.mark.parametrize("name", ["relu", "erf", "sin", "abs", "gaussian"])
 def test_network_statistics_match_statistics_module(name):
-    from meanfield_sym.meanfield import statistics as st
+    from meanfield_sym import meanfield as statistics as st
     mod = gen(name)
     kw = dict(widths=[1.0, 1.5, 0.5, 2.0, 1.0], width=500, samples=7, classes=3, momentum=0.4)
     ref = st.network_statistics(name, GRID_SW, GRID_SB, 5, **kw)
@@ -310,9 +311,9 @@ NETWORKS = [
 @pytest.mark.parametrize("net", range(len(NETWORKS)))
 def test_blocks_and_feature_metric_match_statistics_module(name, net):
     """fim_blocks, feature_metric_statistics and feature_metric_blocks of the generated module
-    against meanfield_sym.meanfield.statistics over recursions.order_parameters (hand-written NumPy over
+    against meanfield_sym.meanfield over recursions.order_parameters (hand-written NumPy over
     the engine's lambdified kernels) at the same (σ_w², σ_b², L, widths, inputs)."""
-    from meanfield_sym.meanfield import statistics as st
+    from meanfield_sym import meanfield as statistics as st
     from meanfield_sym.meanfield.recursions import order_parameters
     sw, sb, depth, widths, h1, h2 = NETWORKS[net]
     mod = gen(name)
@@ -343,7 +344,7 @@ def test_blocks_and_feature_metric_match_statistics_module(name, net):
 
 
 def test_network_statistics_depth_one_matches_statistics_module():
-    from meanfield_sym.meanfield import statistics as st
+    from meanfield_sym import meanfield as statistics as st
     got = gen("erf").network_statistics(1.3, 0.2, 1, widths=[2.0], width=50, samples=3)
     ref = st.network_statistics("erf", 1.3, 0.2, 1, widths=[2.0], width=50, samples=3)
     for key in ("kappa1", "kappa2", "kappa1_ntk", "kappa2_ntk", "fim", "ntk", "eta_critical",
@@ -390,7 +391,7 @@ def test_fixed_point_of_relu_is_the_closed_form():
 
 @pytest.mark.parametrize("name", ["erf", "relu"])
 def test_softmax_fim_statistics_match_statistics_module(name):
-    from meanfield_sym.meanfield import statistics as st
+    from meanfield_sym import meanfield as statistics as st
     rng = np.random.default_rng(11)
     logits = rng.normal(size=(25, 5)) * 1.5
     probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
@@ -411,7 +412,7 @@ def test_softmax_fim_statistics_match_statistics_module(name):
 
 
 def test_softmax_betas_match_statistics_module():
-    from meanfield_sym.meanfield.statistics import softmax_betas
+    from meanfield_sym.meanfield import softmax_betas
     rng = np.random.default_rng(3)
     logits = rng.normal(size=(40, 6)) * 2
     probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
@@ -469,7 +470,7 @@ def test_gamma_expression_shifted_relu_is_a_normal_cdf():
 def test_gamma_shifted_relu_module_matches_statistics(tmp_path):
     """The whole route for a layer-dependent γ_l (deriving shifted_relu's kernels takes ~35 s)."""
     from scipy.stats import norm
-    from meanfield_sym.meanfield.statistics import ngd_unit_wise
+    from meanfield_sym.meanfield import ngd_unit_wise
     out = tmp_path / "shifted.py"
     assert main(["codegen", "shifted_relu", "--out", str(out)]) == 0
     mod = codegen.load_module(out)
@@ -552,7 +553,8 @@ def test_banner_names_expression_hash_version_and_command():
 def test_evaluation_form_identities_hold():
     """The exact identities of evaluation_form leave the value unchanged (40 digits)."""
     import sympy as sp
-    from meanfield_sym.kernels.engine import A, B, stable_form
+    from meanfield_sym.kernels.symbols import A, B
+    from meanfield_sym.kernels.forms import evaluation_form as stable_form
     for name in ("relu", "erf", "gelu", "sin", "gaussian", "step"):
         for kernel in ("two_point", "two_point_prime"):
             cf = closed_forms(name)[kernel]

@@ -17,7 +17,8 @@ import sympy as sp
 
 from meanfield_sym.witnesses import highprec
 from meanfield_sym.activation.function import builtin_names, get_activation
-from meanfield_sym.kernels.engine import A, B, KERNEL_NAMES, Q, kernels_for
+from meanfield_sym.kernels.symbols import A, B, KERNEL_NAMES, Q
+from meanfield_sym.kernels.kernel_set import kernels_for
 
 DIGITS = 20  # the developers' guide: high-precision checks compare to ≥ 20 digits
 FLOAT_RTOL = 1e-12  # float64 evaluators vs the 40-digit value of the same closed form

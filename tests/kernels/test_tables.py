@@ -14,7 +14,7 @@ from meanfield_sym.witnesses import highprec
 from meanfield_sym.kernels import tables as KT
 from meanfield_sym.kernels import quadrature as Q
 from meanfield_sym.activation.function import get_activation
-from meanfield_sym.kernels.engine import kernels_for
+from meanfield_sym.kernels.kernel_set import kernels_for
 
 #: The contract of issues 2/3: 1e-12 relative (to max(|I|, 1e-3 E|φφ|), as in the quadrature).
 RTOL = 1e-12

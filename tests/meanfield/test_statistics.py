@@ -9,7 +9,7 @@ import pytest
 from scipy.special import ndtr
 
 from meanfield_sym.meanfield import recursions as R
-from meanfield_sym.meanfield import statistics as S
+from meanfield_sym import meanfield as S
 
 from .test_recursions import Linear, TextbookErf, TextbookReLU
 
@@ -323,14 +323,22 @@ def test_fisher_rao_tanh_and_mixed_layers_against_mpmath():
         _mp_tangent([tanh, erf, tanh], sw, sb, 0.8, 2), rel=MP_TOL)
 
 
-def test_tangent_moment_u_phi_dphi_is_q_times_the_q_derivative_of_erf_kernel():
-    # E[u φ φ'] = q d/dq E[φ(√q z)²]; Williams: E[erf²] = (2/π) asin(2q/(1+2q))
+@pytest.mark.parametrize("route", ["printed", "quadrature"])
+def test_tangent_moment_u_phi_dphi_is_q_times_the_q_derivative_of_erf_kernel(route):
+    # E[u φ φ'] = q d/dq E[φ(√q z)²]; Williams: E[erf²] = (2/π) asin(2q/(1+2q)) (mpmath's
+    # numerical derivative of the textbook form is the reference; both evaluation routes)
     import mpmath
+    from meanfield_sym.kernels import quadrature
+    from meanfield_sym.kernels.kernel_set import kernels_for
     qs = np.array([0.01, 0.3, 1.0, 7.0, 100.0])
-    m = S.tangent_moments("erf", qs)
+    m = (kernels_for("erf").tangent_moments(qs) if route == "printed"
+         else quadrature.tangent_moments("erf", qs))
     ref = [float(q * mpmath.diff(lambda x: 2 / mpmath.pi * mpmath.asin(2 * x / (1 + 2 * x)), q))
            for q in qs]
     np.testing.assert_allclose(m["u_phi_dphi"], ref, rtol=MP_TOL)
+    # E[u² φ'²] with φ' = (2/√π) e^{-x²}: (4/π) E[u² e^{-2u²}] = (4/π) q (1 + 4q)^{-3/2}
+    ref2 = [float(4 / mpmath.pi * q * (1 + 4 * q) ** mpmath.mpf(-1.5)) for q in qs]
+    np.testing.assert_allclose(m["u2_dphi2"], ref2, rtol=MP_TOL)
 
 
 def test_fisher_rao_is_infinite_for_point_masses_and_needs_the_activation():
