@@ -8,8 +8,8 @@ whitelist (:data:`FUNCTIONS` and :data:`CONSTANTS`).  Anything else is refused w
 :class:`ExpressionError` that names the offending token.
 
 Why hand-written: ``sympy.parsing.sympy_parser.parse_expr`` compiles its token stream with
-``eval``; even with restricted namespaces that is not a whitelist, and the developers' guide
-forbids it for untrusted text.
+``eval``; even with restricted namespaces that is not a whitelist, and untrusted text must never
+reach ``eval``.
 
 Grammar (``^`` and ``**`` both mean power, right-associative)::
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import math
 
+from meanfield_sym.cli.args import parse_params
+
 
 def add_parser(sub):
     p = sub.add_parser("kernel", help="derive the four Gaussian kernels of an activation",
@@ -21,22 +23,6 @@ def add_parser(sub):
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--latex", action="store_true", help="print the closed forms as LaTeX")
     p.set_defaults(func=run)
-
-
-def parse_params(items):
-    """['slope=0.1', ...] -> {'slope': '0.1'} (values stay text: read exactly later)."""
-    out = {}
-    for item in items or []:
-        if "=" not in item:
-            raise ValueError(f"--param expects NAME=VALUE, got {item!r}")
-        k, v = item.split("=", 1)
-        k = k.strip()
-        if not k.isidentifier():
-            raise ValueError(f"--param name {k!r} is not a valid name")
-        if k in out:
-            raise ValueError(f"--param {k} given twice")
-        out[k] = v.strip()
-    return out
 
 
 def _number(name, text):

@@ -13,85 +13,32 @@ Bad input exits with status 2 and one line on stderr.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import os
-import sys
 
 import numpy as np
-from meanfield_sym.cli.kernel import parse_params
+
+from meanfield_sym.cli.args import (add_network_options, add_size_options, depth, dumps,  # noqa: F401 (re-exported)
+                                    numbers, parse_params, positive_int, to_jsonable,
+                                    variance, widths)
+
+# the names the experiment sub-command imports from here
+_depth, _numbers, _positive_int, _variance = depth, numbers, positive_int, variance
 
 __all__ = ["add_parser", "to_jsonable"]
 
 
 # ---------------------------------------------------------------------------------------------
-# Parsing helpers
+# Network options
 # ---------------------------------------------------------------------------------------------
-def _numbers(text: str, name: str) -> list[float]:
-    parts = [p.strip() for p in str(text).split(",")]
-    if not parts or any(p == "" for p in parts):
-        raise ValueError(f"{name} must be a number or a comma-separated list, got {text!r}")
-    out = []
-    for p in parts:
-        try:
-            v = float(p)
-        except ValueError:
-            raise ValueError(f"{name} must be numbers, got {p!r}") from None
-        if not math.isfinite(v):
-            raise ValueError(f"{name} must be finite, got {p!r}")
-        out.append(v)
-    return out
-
-
-def _variance(text: str, name: str, depth: int):
-    vals = _numbers(text, name)
-    if any(v < 0 for v in vals):
-        raise ValueError(f"{name} is a variance and must be >= 0, got {text}")
-    if len(vals) == 1:
-        return vals[0]
-    if len(vals) != depth:
-        raise ValueError(f"{name}: {len(vals)} per-layer values for depth {depth} (need 1 or "
-                         f"{depth})")
-    return list(vals)
-
-
-def _depth(value) -> int:
-    if value is None:
-        raise ValueError("--depth is required")
-    if value < 1:
-        raise ValueError(f"depth must be >= 1, got {value}")
-    return int(value)
-
-
-def _widths(text, depth: int):
-    if text is None:
-        return None
-    vals = _numbers(text, "--widths")
-    if len(vals) != depth:
-        raise ValueError(f"--widths needs alpha_0..alpha_{depth - 1} ({depth} values for depth "
-                         f"{depth}), got {len(vals)}")
-    if any(v <= 0 for v in vals):
-        raise ValueError(f"--widths must be positive, got {text}")
-    return vals
-
-
-def _positive_int(value, flag: str) -> int:
-    if value is None:
-        return None
-    if value < 1:
-        raise ValueError(f"{flag} must be >= 1, got {value}")
-    return int(value)
-
-
 def _network(args):
     """Validated network options (activation resolved last, so bad numbers fail fast)."""
-    depth = _depth(args.depth)
+    L = depth(args.depth)
     if args.sigma_w2 is None or args.sigma_b2 is None:
         raise ValueError("--sigma-w2 and --sigma-b2 are required")
-    sw = _variance(args.sigma_w2, "--sigma-w2", depth)
-    sb = _variance(args.sigma_b2, "--sigma-b2", depth)
-    widths = _widths(args.widths, depth)
+    sw = variance(args.sigma_w2, "--sigma-w2", L)
+    sb = variance(args.sigma_b2, "--sigma-b2", L)
+    al = widths(args.widths, L)
     width = getattr(args, "width", None)
     if width is not None and not (math.isfinite(width) and width > 0):
         raise ValueError(f"--width must be positive, got {width}")
@@ -104,59 +51,13 @@ def _network(args):
     from meanfield_sym.kernels.provider import resolve
     if args.activation is None:
         raise ValueError("--activation is required")
-    return resolve(args.activation, **parse_params(args.param)), sw, sb, depth, widths
-
-
-def _add_network_options(p, required: bool = True):
-    p.add_argument("--activation", required=required, help="built-in name or expression in x")
-    p.add_argument("--param", action="append", metavar="K=V",
-                   help="activation parameter (repeatable), e.g. --param slope=0.1")
-    p.add_argument("--sigma-w2", help="weight variance σ_w² (or L comma-separated values)")
-    p.add_argument("--sigma-b2", help="bias variance σ_b² (or L comma-separated values)")
-    p.add_argument("--depth", type=int, help="number of weight layers L (>= 1)")
-    p.add_argument("--widths", help="α_0,…,α_{L−1}: input and hidden widths in units of M")
-    p.add_argument("--qhat1-0", type=float, default=1.0, help="input q̂_1^0 (default 1)")
-    p.add_argument("--qhat2-0", type=float, default=0.0, help="input overlap q̂_2^0 (default 0)")
-
-
-def _add_size_options(p, defaults: bool = True):
-    p.add_argument("--width", type=float, default=1000.0 if defaults else None,
-                   help="width scale M (default 1000)")
-    p.add_argument("--samples", type=int, default=100 if defaults else None,
-                   help="number of samples N (default 100)")
-    p.add_argument("--classes", type=int, default=1 if defaults else None,
-                   help="number of outputs C (default 1)")
-    p.add_argument("--momentum", type=float, default=0.0, help="momentum μ for η_c (default 0)")
-
-
-# ---------------------------------------------------------------------------------------------
-# JSON
-# ---------------------------------------------------------------------------------------------
-def to_jsonable(obj):
-    """Plain JSON values: arrays → (nested) lists, scalars → float, non-finite → None."""
-    if obj is None or isinstance(obj, (str, bool)):
-        return obj
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    arr = np.asarray(obj)
-    if arr.dtype == bool:
-        return arr.tolist()
-    if arr.ndim == 0:
-        v = float(arr)
-        return v if math.isfinite(v) else None
-    return [to_jsonable(v) for v in arr]
+    return resolve(args.activation, **parse_params(args.param)), sw, sb, L, al
 
 
 def _emit(payload: dict, as_json: bool):
     data = to_jsonable(payload)
     if as_json:
-        print(json.dumps(data, indent=2))
+        print(dumps(data))
         return
     for line in _text_lines(data):
         print(line)
@@ -203,8 +104,8 @@ def _network_payload(act, sw, sb, depth, widths, args):
     from meanfield_sym import meanfield as S
     from meanfield_sym.meanfield.recursions import fixed_point
     M = args.width
-    N = _positive_int(args.samples, "--samples")
-    C = _positive_int(args.classes, "--classes")
+    N = positive_int(args.samples, "--samples")
+    C = positive_int(args.classes, "--classes")
     if not (math.isfinite(args.momentum) and -1 < args.momentum < 1):
         raise ValueError(f"--momentum must satisfy -1 < mu < 1, got {args.momentum}")
     st = S.network_statistics(act, sw, sb, depth, widths=widths, width=M, samples=N,
@@ -310,7 +211,7 @@ def _run_softmax(args) -> int:
 def _run_ngd(args) -> int:
     from meanfield_sym import meanfield as S
     act, sw, sb, depth, widths = _network(args)
-    N = _positive_int(args.samples, "--samples")
+    N = positive_int(args.samples, "--samples")
     payload = _describe(act, sw, sb, depth, widths)
     uw = S.ngd_unit_wise(act, sw, sb, depth, widths, qhat1_0=args.qhat1_0)
     payload["unit_wise"] = uw
@@ -325,8 +226,8 @@ def add_parser(subparsers):
         "stats", help="order parameters, κ's and Fisher/NTK/feature-metric statistics",
         description="Order parameters and every linear-output statistic of a wide network "
                     "(Universal statistics; Pathological spectra).")
-    _add_network_options(p)
-    _add_size_options(p)
+    add_network_options(p)
+    add_size_options(p)
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=_run_stats)
 
@@ -335,8 +236,8 @@ def add_parser(subparsers):
         description="β1–β4 of Pathological spectra Theorem 3.3 from an N × C array of softmax "
                     "outputs; with the network options, the cross-entropy Fisher statistics.")
     p.add_argument("--probs", required=True, help="N × C softmax outputs (.npy or .csv)")
-    _add_network_options(p, required=False)
-    _add_size_options(p, defaults=False)
+    add_network_options(p, required=False)
+    add_size_options(p, defaults=False)
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=_run_softmax)
 
@@ -345,7 +246,7 @@ def add_parser(subparsers):
                     "K-FAC)",
         description="Natural-gradient learning-rate constants of Karakida & Osawa (NeurIPS "
                     "2020) for C = 1 and N <= M_0 linearly independent inputs.")
-    _add_network_options(p)
+    add_network_options(p)
     p.add_argument("--samples", type=int, default=None,
                    help="N: also report K-FAC with the usual sample-averaged factors")
     p.add_argument("--json", action="store_true", help="print the results as JSON")

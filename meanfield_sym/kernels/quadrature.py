@@ -75,7 +75,7 @@ import numpy as np
 __all__ = ["one_point", "two_point", "kernels", "QuadratureKernels", "TARGET_RTOL", "target",
            "QuadratureError", "tangent_moments", "TANGENT_RTOL"]
 
-#: Relative accuracy the evaluators aim for (issues 2 and 3); see the module docstring for the floor.
+#: Relative accuracy the evaluators aim for; see the module docstring for the floor.
 TARGET_RTOL = 1e-12
 #: Fraction of E|fg| below which |I| is not used as the scale of the relative target (cancellation).
 _FLOOR_FRACTION = 1e-3

@@ -6,8 +6,8 @@ The mean-field recursions (*Universal statistics*, Eqs. (6)–(8); supplement Ap
 Where the engine finds no closed form, :mod:`meanfield_sym.kernels.quadrature` computes them to 1e-12 by a
 per-point quadrature (≈ 10 µs per two-point value).  This module builds, once per activation and
 process, an interpolant of each kernel from such quadrature values and evaluates it in well under a
-microsecond per point, at the same accuracy: the issue's target is the cost of a 25 × 25
-Gauss–Hermite rule (which is wrong in the 2nd–4th digit for steep tanh) at 1e-12 accuracy.
+microsecond per point, at the same accuracy: cheaper than a 25 × 25 Gauss–Hermite rule
+(which is wrong in the 2nd–4th digit for steep tanh) at 1e-12 accuracy.
 
 Variables (chosen so that the tabulated functions are smooth and relative accuracy is natural)
 -------------------------------------------------------------------------------------------------
@@ -45,8 +45,8 @@ scale being that of :func:`meanfield_sym.kernels.quadrature.target` in the tabul
 cell splits its column in x (when its x tail is the larger) or itself in θ, up to
 :data:`MAX_SPLITS` rounds and :data:`MAX_CELLS` cells; a cell that still fails is marked untabulated and its points are
 computed by quadrature.  Points outside the tables (log10 a outside :data:`X_RANGE`) are
-computed by quadrature as well.  Errors therefore stay within the 1e-12 contract of
-:mod:`meanfield_sym.kernels.quadrature`; ``tests/test_kernel_tables.py`` checks them against mpmath.
+computed by quadrature as well.  Errors therefore stay within the 1e-12 target of
+:mod:`meanfield_sym.kernels.quadrature`; ``tests/kernels/test_tables.py`` checks them against mpmath.
 
 Cost: building the four tables of tanh takes ≈ 2 s (sigmoid ≈ 5 s), once per process, on first use
 of each kernel; evaluation costs 0.2–0.7 times a 25 × 25 Gauss–Hermite rule on the same points

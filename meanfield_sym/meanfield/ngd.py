@@ -31,7 +31,7 @@ def tri_diagonal_constant(depth: int) -> int | None:
     """``1ᵀ Σ_tri⁻¹ 1`` for the L × L tri-diagonal all-ones Σ (NGD paper Sec. 4.2, Lemma 4.3):
     ``s`` for ``L = 3s``, ``s + 1`` for ``L = 3s + 1``, singular (``None``) for ``L = 3s + 2``.
 
-    Derived (the printed lemma is lost in our copy): ``det Σ_L = det Σ_{L−1} − det Σ_{L−2}``
+    Derived (the lemma's formula is not legible in the available text of the paper): ``det Σ_L = det Σ_{L−1} − det Σ_{L−2}``
     cycles through 1, 0, −1, −1, 0, 1; the solution of ``Σ x = 1`` is ``x = (0,1,0, 0,1,0, …)``
     for L = 3s and ``(1,0,0, 1,0,0, …, 1)`` for L = 3s + 1 (``derivations/stats_ngd.py``).
 

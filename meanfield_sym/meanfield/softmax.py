@@ -13,7 +13,8 @@ __all__ = ["PROB_SUM_TOL", "validate_probabilities", "softmax_betas", "softmax_f
            "softmax_outliers"]
 
 
-#: Row sums of a softmax probability array must equal 1 within this (issue 3 contract).
+#: Row sums of a softmax probability array must equal 1 within this (rounding of float64
+#: probabilities written to text files).
 PROB_SUM_TOL = 1e-9
 
 

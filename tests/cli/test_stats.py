@@ -1,4 +1,4 @@
-"""``meanfield-sym stats | softmax | ngd``: JSON contracts of issue 3 and bad-input handling."""
+"""``meanfield-sym stats | softmax | ngd``: JSON keys and bad-input handling."""
 from __future__ import annotations
 
 import json

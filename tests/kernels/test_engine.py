@@ -20,7 +20,7 @@ from meanfield_sym.activation.function import builtin_names, get_activation
 from meanfield_sym.kernels.symbols import A, B, KERNEL_NAMES, Q
 from meanfield_sym.kernels.kernel_set import kernels_for
 
-DIGITS = 20  # the developers' guide: high-precision checks compare to ≥ 20 digits
+DIGITS = 20  # high-precision checks compare to ≥ 20 digits
 FLOAT_RTOL = 1e-12  # float64 evaluators vs the 40-digit value of the same closed form
 # Absolute floor for values that vanish (ReLU I[a, -a] = 0): a few ulps of the scale I[a, a].
 ULP_FLOOR = 1e-15

@@ -15,7 +15,7 @@ from meanfield_sym.witnesses import highprec
 from meanfield_sym.kernels import quadrature as Q
 from meanfield_sym.activation.function import get_activation
 
-#: The contract of issues 2/3: 1e-12 relative.
+#: The package's float64 target for kernels without a closed form: 1e-12 relative.
 RTOL = 1e-12
 #: Closed forms evaluated in float64 (asin etc.) carry a few ulp of their own.
 RTOL_FLOAT_CLOSED = 2e-14

@@ -16,7 +16,7 @@ from meanfield_sym.kernels import quadrature as Q
 from meanfield_sym.activation.function import get_activation
 from meanfield_sym.kernels.kernel_set import kernels_for
 
-#: The contract of issues 2/3: 1e-12 relative (to max(|I|, 1e-3 E|φφ|), as in the quadrature).
+#: The float64 target: 1e-12 relative (to max(|I|, 1e-3 E|φφ|), as in the quadrature).
 RTOL = 1e-12
 #: Digits asked of the mpmath witness.
 DPS = 20
@@ -35,7 +35,7 @@ def _rel(x, ref):
 
 
 # ------------------------------------------------------------------ tanh against mpmath
-# a across the issue's range [1e-2, 1e2], c up to |c| = 0.9999 and 1, and c near 0 (relative
+# a across the tabulated range [1e-2, 1e2], c up to |c| = 0.9999 and 1, and c near 0 (relative
 # accuracy of the odd kernel through c = 0 is what the h = I/(c E[φ²]) variable is for)
 TWO_POINTS = [(0.01, -0.9999), (0.3, 1e-3), (1.0, 0.3), (4.0, -0.7), (100.0, 1.0)]
 #: Steep: the mpmath witness needs from 40 s to minutes at each of these.

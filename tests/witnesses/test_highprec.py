@@ -224,7 +224,7 @@ def test_inner_means_of_negligible_weight_use_an_absolute_floor():
     inner conditional mean E[φ(u2) | u1] are both ~erfc(9) ~ 1e-37, while evaluating
     erf(x) + 1 there cancels to rounding noise ~1e-(working digits): demanding 10**-(dps+3)
     accuracy of that inner mean *relative to itself* could never be met (the witness used to
-    raise HighPrecisionError after 4000 pieces, as for gelu at a = 100 and tanh' in issue 2).
+    raise HighPrecisionError after 4000 pieces, as for gelu at a = 100 and tanh').
     Its contribution to the result is nil, so it is converged to an absolute floor set by the
     outer scale.  Reference: bilinearity and E[erf(u)] = 0 give
     E[(erf u1 + 1)(erf u2 + 1)] = (2/π) arcsin(2b/(1 + 2a)) + 1 (the erf arcsine kernel)."""
@@ -239,7 +239,7 @@ def test_inner_means_of_negligible_weight_use_an_absolute_floor():
 def test_tanh_prime_tiny_inner_means_self_consistent():
     """tanh' = 1 - tanh² (cancels in the tails) at c = -0.9999, a point of the dense grid of
     tests/test_quadrature.py where the witness used to raise HighPrecisionError after minutes
-    (an inner mean ~1e-22 of its own scale; issue 2).  No closed form: dps 20 and dps 30 must
+    (an inner mean ~1e-22 of its own scale).  No closed form: dps 20 and dps 30 must
     agree to 18 digits."""
     a_ = "2.819411177046913"  # the float 10**u of that grid, and b = a * (-0.9999) in float64
     b_ = "-2.819129235929208"
