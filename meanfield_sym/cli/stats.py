@@ -131,10 +131,11 @@ def _network_payload(act, sw, sb, depth, widths, args):
                                                                    st["fim_blocks"]]
     payload["fim_large_classes"] = st["fim_large_classes"]
     if not isinstance(sw, list) and not isinstance(sb, list):
-        fp = fixed_point(act, sw, sb, maxiter=500)
+        fp = fixed_point(act, sw, sb)
         payload["fixed_point"] = {"q_star": fp.q_star if fp.converged else None,
                                   "chi1": fp.chi1 if fp.converged else None,
-                                  "converged": bool(fp.converged)}
+                                  "converged": bool(fp.converged),
+                                  "diverged": bool(fp.diverged), "iterations": fp.iterations}
     if "notes" in st:
         payload["notes"] = st["notes"]
     return payload, st

@@ -105,9 +105,12 @@ class OrderParameters:
 class FixedPoint:
     """Fixed point ``q*`` of the forward variance map and ``χ₁ = σ_w² E[φ'(√q* u)²]``.
 
-    ``converged`` is False where the iteration did not settle within ``maxiter`` steps;
+    ``converged`` is False where no fixed point was reached within ``maxiter`` steps;
     ``diverged`` is True where q grew past ``1e100`` (no finite fixed point; ``q_star`` and
-    ``chi1`` are ``inf`` there).
+    ``chi1`` are ``inf`` there).  ``steps`` counts the steps taken at each point,
+    ``iterations`` the largest of them.  ``q_star = 0`` (the ordered phase without biases, e.g.
+    tanh with σ_b² = 0 and σ_w² <= 1) is a converged fixed point; ``chi1`` is then the limit
+    q → 0⁺.
     """
 
     q_star: np.ndarray
@@ -115,6 +118,7 @@ class FixedPoint:
     converged: np.ndarray
     diverged: np.ndarray
     iterations: int
+    steps: np.ndarray = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,56 +258,155 @@ def order_parameters(kernels, sigma_w2, sigma_b2, depth: int, qhat1_0=1.0, qhat2
         shape=np.shape(q1[depth]))
 
 
-def fixed_point(kernels, sigma_w2, sigma_b2, q_init=None, tol: float = 1e-13,
-                maxiter: int = 5000) -> FixedPoint:
-    """Fixed point q* of ``q ↦ σ_w² E[φ(√q u)²] + σ_b²`` and ``χ₁ = σ_w² E[φ'(√q* u)²]``.
+#: Below this variance (relative to the starting one) an iterate of the bias-free map counts as
+#: the fixed point q* = 0: the map is then q ↦ χ q + O(q²) with χ <= 1, so the iterates only
+#: keep shrinking.
+ZERO_VARIANCE = 1e-200
+#: Relative step of the central difference for the slope of the variance map (Newton steps):
+#: truncation ~1e-12, rounding ~1e-10 relative — ample for a root finder that checks |F(q) − q|.
+_SLOPE_STEP = 1e-6
 
-    Poole et al. / Schoenholz et al. (cited as [18, 19] in Pathological spectra): χ₁ = 1 is
-    the order-to-chaos boundary.  Plain fixed-point iteration from ``q_init`` (default: the
-    first-layer variance ``σ_w² + σ_b²`` of unit-variance inputs), vectorised over the grid;
-    stops where successive iterates agree to ``tol`` (relative).
+
+def _bias_free(F, q, sw, free, start, tol, maxiter, done, steps):
+    """Fixed points without biases, in place on the ``free`` points of q/done/steps.
+
+    q = 0 is always a fixed point; the others are the roots of the ratio
+    ``g(q) = F(q)/q − 1`` (simple even where F(q) − q has a double root at 0, χ₁ = 1).
+    Where the iteration from ``start`` moves down (g(start) < 0) it ends at the largest root
+    below ``start``: bracketed between ``ZERO_VARIANCE·start`` and ``start`` and found by the
+    Illinois variant of regula falsi, or q* = 0 when g keeps its sign down to the bracket's
+    lower end.  Where it moves up (g(start) > 0) the general iteration takes over.
+    """
+    idx = np.flatnonzero(free)
+    w, hi = sw.flat[idx], start.flat[idx].copy()
+    lo = ZERO_VARIANCE * hi
+    with np.errstate(all="ignore"):
+        g_hi = F(hi, w, 0.0) / hi - 1
+        g_lo = F(lo, w, 0.0) / lo - 1
+    exact = g_hi == 0
+    to_zero = (g_hi < 0) & (g_lo <= 0)
+    bracket = (g_hi < 0) & (g_lo > 0)
+    np.put(q, idx[to_zero], 0.0)
+    np.put(done, idx[to_zero | exact], True)
+    b_idx = np.flatnonzero(bracket)
+    a, fa, c, fc = lo[b_idx], g_lo[b_idx], hi[b_idx], g_hi[b_idx]
+    ww = w[b_idx]
+    found = np.zeros(a.shape, dtype=bool)
+    root = np.array(c, copy=True)
+    side = np.zeros(a.shape, dtype=int)
+    for n in range(maxiter):
+        with np.errstate(all="ignore"):
+            m = (a * fc - c * fa) / (fc - fa)
+        m = np.where(np.isfinite(m) & (m > a) & (m < c), m, 0.5 * (a + c))
+        with np.errstate(all="ignore"):
+            fm = F(m, ww, 0.0) / m - 1
+        ok = ~found & ((np.abs(fm) <= tol) | (c - a <= tol * m))
+        root = np.where(ok, m, root)
+        found |= ok
+        steps.flat[idx[b_idx[~found]]] += 1
+        if np.all(found):
+            break
+        left = fm > 0                                   # the root lies in (m, c)
+        a, fa = np.where(left, m, a), np.where(left, fm, fa)
+        c, fc = np.where(left, c, m), np.where(left, fc, fm)
+        fc = np.where(left & (side == 1), fc / 2, fc)        # Illinois: halve a stale end
+        fa = np.where(~left & (side == -1), fa / 2, fa)
+        side = np.where(left, 1, -1)
+    np.put(q, idx[b_idx], root)
+    np.put(done, idx[b_idx[found]], True)
+
+
+def fixed_point(kernels, sigma_w2, sigma_b2, q_init=None, tol: float = 1e-13,
+                maxiter: int = 2000) -> FixedPoint:
+    """Fixed point q* of ``F(q) = σ_w² E[φ(√q u)²] + σ_b²`` and ``χ₁ = σ_w² E[φ'(√q* u)²]``.
+
+    Poole et al. 2016 and Schoenholz et al. 2017 (cited in Pathological spectra): χ₁ = 1 is
+    the order-to-chaos boundary.  Safeguarded Newton iteration on ``F(q) − q`` from ``q_init``
+    (default: the first-layer variance ``σ_w² + σ_b²`` of unit-variance inputs), vectorised over
+    the grid: a Newton step (slope of F by a central difference) where F' < 1 and the step stays
+    positive, else the plain step ``q ← F(q)``.  Near χ₁ = 1, where the plain iteration slows to
+    a crawl, Newton keeps converging; with σ_b² = 0 an iterate below ``ZERO_VARIANCE`` times the
+    start is the fixed point q* = 0.  Converged where ``|F(q) − q| <= tol·q``.
 
     Parameters
     ----------
     kernels : provider or activation
     sigma_w2, sigma_b2 : array_like (broadcastable, >= 0)
-    q_init : array_like, optional
-    tol : float
-    maxiter : int
+    q_init : array_like, optional (> 0)
+    tol : float, 0 < tol < 1
+    maxiter : int >= 1
 
     Returns
     -------
     FixedPoint
+
+    Examples
+    --------
+    ReLU: F(q) = σ_w² q/2 + σ_b², so q* = σ_b²/(1 − σ_w²/2) and χ₁ = σ_w²/2.
+
+    >>> import meanfield_sym.generated.relu as relu
+    >>> fp = fixed_point(relu, 1.5, 0.1)
+    >>> float(fp.q_star), float(fp.chi1), bool(fp.converged)
+    (0.4, 0.75, True)
     """
     prov = resolve_kernels(kernels)
+    tol = checks.positive_number(tol, "tol")
+    if tol >= 1:
+        raise ValueError(f"tol must be < 1 (a relative tolerance), got {tol!r}")
+    maxiter = checks.positive_int(maxiter, "maxiter")
     sw = checks.variance_array(sigma_w2, "sigma_w2")
     sb = checks.variance_array(sigma_b2, "sigma_b2")
     shape = np.broadcast_shapes(sw.shape, sb.shape)
     sw = np.broadcast_to(sw, shape).astype(float)
     sb = np.broadcast_to(sb, shape).astype(float)
-    q = (sw + sb) if q_init is None else np.broadcast_to(
+    start = (sw + sb) if q_init is None else np.broadcast_to(
         checks.variance_array(q_init, "q_init"), shape).astype(float)
-    q = np.array(q, dtype=float, copy=True)
+    if np.any(start <= 0):
+        raise ValueError("q_init must be > 0 (with sigma_w2 = sigma_b2 = 0 the variance is 0 "
+                         "from the first layer on)")
+    q = np.array(start, dtype=float, copy=True)
     done = np.zeros(shape, dtype=bool)
     diverged = np.zeros(shape, dtype=bool)
-    it = 0
-    for it in range(1, maxiter + 1):
+    steps = np.zeros(shape, dtype=int)
+    mapping = getattr(prov, "variance_map", None)
+
+    def F(qa, w, b):
+        if callable(mapping):
+            return np.asarray(mapping(qa, w, b), dtype=float)
+        return w * np.asarray(prov.one_point(qa), dtype=float) + b
+
+    free = (sb == 0) & (sw > 0)
+    if np.any(free):
+        _bias_free(F, q, sw, free, start, tol, maxiter, done, steps)
+
+    for _ in range(maxiter):
         active = ~(done | diverged)
         if not np.any(active):
             break
-        qa = q[active]
-        new = sw[active] * np.asarray(prov.one_point(qa), dtype=float) + sb[active]
-        conv = np.abs(new - qa) <= tol * np.maximum(np.abs(new), 1e-300)
-        div = ~np.isfinite(new) | (new > 1e100)
-        q[active] = np.where(div, np.inf, new)
         idx = np.flatnonzero(active)
-        np.put(done, idx[conv & ~div], True)
-        np.put(diverged, idx[div], True)
+        qa, w, b = q.flat[idx], sw.flat[idx], sb.flat[idx]
+        f = F(qa, w, b)
+        with np.errstate(all="ignore"):
+            slope = (F(qa * (1 + _SLOPE_STEP), w, b) - F(qa * (1 - _SLOPE_STEP), w, b)) \
+                / (2 * _SLOPE_STEP * qa)
+            newton = qa - (f - qa) / (slope - 1)
+        use = (slope < 1) & np.isfinite(newton) & (newton > 0)
+        new = np.where(use, newton, f)
+        conv = (np.abs(new - qa) <= tol * qa) & (np.abs(f - qa) <= tol * qa)
+        zero = np.zeros(qa.shape, dtype=bool)
+        div = ~np.isfinite(new) | (new > 1e100)
+        stop = conv | zero
+        steps.flat[idx] += ~stop
+        q.flat[idx] = np.where(zero, 0.0, np.where(conv, qa, np.where(div, np.inf, new)))
+        np.put(done, idx[stop], True)
+        np.put(diverged, idx[div & ~stop], True)
     chi = np.full(shape, np.inf)
     fin = ~diverged
     if np.any(fin):
-        chi[fin] = sw[fin] * np.asarray(prov.one_point_prime(q[fin]), dtype=float)
-    return FixedPoint(q_star=q, chi1=chi, converged=done, diverged=diverged, iterations=it)
+        at = np.where(q[fin] > 0, q[fin], ZERO_VARIANCE * start[fin])  # q* = 0: the limit
+        chi[fin] = sw[fin] * np.asarray(prov.one_point_prime(at), dtype=float)
+    return FixedPoint(q_star=q, chi1=chi, converged=done, diverged=diverged,
+                      iterations=int(steps.max(initial=0)), steps=steps)
 
 
 def chi1(kernels, sigma_w2, q) -> np.ndarray:
