@@ -265,6 +265,8 @@ ZERO_VARIANCE = 1e-200
 #: Relative step of the central difference for the slope of the variance map (Newton steps):
 #: truncation ~1e-12, rounding ~1e-10 relative — ample for a root finder that checks |F(q) − q|.
 _SLOPE_STEP = 1e-6
+#: A converged iterate's Newton step is below this fraction of q.
+_STEP_GUARD = 1e-6
 
 
 def _bias_free(F, q, sw, free, start, tol, maxiter, done, steps):
@@ -392,7 +394,10 @@ def fixed_point(kernels, sigma_w2, sigma_b2, q_init=None, tol: float = 1e-13,
             newton = qa - (f - qa) / (slope - 1)
         use = (slope < 1) & np.isfinite(newton) & (newton > 0)
         new = np.where(use, newton, f)
-        conv = (np.abs(new - qa) <= tol * qa) & (np.abs(f - qa) <= tol * qa)
+        # converged on the residual; the step guard keeps a flat stretch of F from passing for
+        # a root (near χ₁ = 1 the residual's rounding moves Newton by ~tol/(1 − F'), which is
+        # the conditioning of q*, not a failure to converge)
+        conv = (np.abs(f - qa) <= tol * qa) & (np.abs(new - qa) <= _STEP_GUARD * qa)
         zero = np.zeros(qa.shape, dtype=bool)
         div = ~np.isfinite(new) | (new > 1e100)
         stop = conv | zero
