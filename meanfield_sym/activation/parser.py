@@ -21,6 +21,7 @@ Grammar (``^`` and ``**`` both mean power, right-associative)::
 """
 from __future__ import annotations
 
+import math
 import re
 
 import sympy as sp
@@ -32,6 +33,11 @@ X = sp.Symbol("x", real=True)
 
 MAX_LENGTH = 500  # characters; longer text is refused before tokenising
 MAX_DEPTH = 60  # nesting depth; deeper text is refused (no recursion blow-ups)
+#: Numbers are bounded before SymPy evaluates them: at most this many decimal digits (a literal
+#: such as 1e999999 or a power such as 9**9**9 is refused at once, not computed).
+MAX_DIGITS = 1000
+#: Largest integer power of the variable (x**MAX_POWER); polynomial kernels stay exact and fast.
+MAX_POWER = 200
 
 
 class ExpressionError(ValueError):
@@ -108,9 +114,45 @@ def _tokenise(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
+def _number(text: str) -> sp.Rational:
+    """An exact number from a literal, refused when it has more than MAX_DIGITS digits."""
+    mantissa, _, exp = text.lower().partition("e")
+    digits = len(mantissa.replace(".", "").lstrip("0")) + abs(int(exp or 0))
+    if digits > MAX_DIGITS:
+        raise ExpressionError(f"number {text!r} is too large or too small (more than "
+                              f"{MAX_DIGITS} digits)")
+    return sp.Rational(text)
+
+
+def _log10_size(value) -> float:
+    """An upper bound on the number of decimal digits of an exact number (numerator and
+    denominator of a rational; 1 for symbolic constants such as pi)."""
+    if isinstance(value, sp.Rational):
+        return max(math.log10(abs(int(value.p)) + 1), math.log10(int(value.q) + 1))
+    return 1.0
+
+
+def _bounded_power(base, exponent):
+    """``base ** exponent``, refused before evaluation when the result would have more than
+    MAX_DIGITS digits or raise the variable beyond MAX_POWER."""
+    if exponent.is_Rational:
+        e = abs(exponent)
+        if base.is_number:
+            size = _log10_size(base) * float(e)
+            if size > MAX_DIGITS:
+                raise ExpressionError(f"number too large: {base}**{exponent} would have about "
+                                      f"{size:.3g} digits (limit {MAX_DIGITS})")
+        elif float(e) > MAX_POWER:
+            raise ExpressionError(f"power {exponent} is larger than the limit {MAX_POWER}")
+    elif exponent.is_number and base.is_number:
+        raise ExpressionError(f"cannot use a non-rational power of a number: {base}**{exponent}")
+    return base ** exponent
+
+
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, variables: dict):
         self.text = text
+        self.variables = variables
         self.tokens = _tokenise(text)
         self.i = 0
         self.depth = 0
@@ -165,13 +207,13 @@ class _Parser:
             self.enter()
             exponent = self.unary()
             self.depth -= 1
-            return base ** exponent
+            return _bounded_power(base, exponent)
         return base
 
     def atom(self):
         kind, value = self.take()
         if kind == "num":
-            return sp.Rational(value)  # exact: "0.1" is 1/10, "1e-3" is 1/1000
+            return _number(value)  # exact: "0.1" is 1/10, "1e-3" is 1/1000
         if kind == "name":
             if self.peek()[1] == "(":
                 if value not in FUNCTIONS:
@@ -184,14 +226,15 @@ class _Parser:
                     args.append(self.expr())
                 self.take(")")
                 return FUNCTIONS[value](*args)
-            if value == "x":
-                return X
+            if value in self.variables:
+                return self.variables[value]
             if value in CONSTANTS:
                 return CONSTANTS[value]
             if value in FUNCTIONS:
                 raise ExpressionError(f"function {value!r} must be called with parentheses")
+            names = ", ".join(repr(v) for v in self.variables)
             raise ExpressionError(
-                f"unknown name {value!r}: an activation is a function of the one variable 'x' "
+                f"unknown name {value!r}: the expression may use the variable(s) {names} "
                 f"(constants allowed: {', '.join(sorted(CONSTANTS))})")
         if value == "(":
             inner = self.expr()
@@ -200,14 +243,18 @@ class _Parser:
         raise ExpressionError(f"unexpected {value or 'end of input'!r} in {self.text!r}")
 
 
-def parse_expression(text: str) -> sp.Expr:
-    """Parse ``text`` into a SymPy expression in :data:`X` using only whitelisted names.
+def parse_expression(text: str, variables: dict | None = None) -> sp.Expr:
+    """Parse ``text`` into a SymPy expression using only whitelisted names.
 
     Parameters
     ----------
     text : str
         For example ``"sin(x) + x/2"``, ``"max(x, 0)"``, ``"x^3 - 2*x"``.  Decimal numbers
-        are read exactly (``0.1`` becomes ``1/10``).
+        are read exactly (``0.1`` becomes ``1/10``); numbers with more than ``MAX_DIGITS``
+        digits (``9**9**9``) are refused before they are computed.
+    variables : dict, optional
+        ``{name: sympy.Symbol}``: the variables the text may use (default ``{"x": X}``, an
+        activation).  The result must depend on at least one of them.
 
     Returns
     -------
@@ -223,6 +270,10 @@ def parse_expression(text: str) -> sp.Expr:
     --------
     >>> parse_expression("sin(x) + x/2")
     x/2 + sin(x)
+    >>> parse_expression("9**9**9")
+    Traceback (most recent call last):
+    ...
+    meanfield_sym.activation.parser.ExpressionError: number too large: 9**387420489 would have about 3.87e+08 digits (limit 1000)
     >>> parse_expression("__import__(x)")
     Traceback (most recent call last):
     ...
@@ -234,12 +285,14 @@ def parse_expression(text: str) -> sp.Expr:
         raise ExpressionError("empty expression")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_LENGTH} characters")
-    parser = _Parser(text)
+    variables = {"x": X} if variables is None else dict(variables)
+    parser = _Parser(text, variables)
     result = parser.expr()
     if parser.peek()[0] != "end":
         raise ExpressionError(f"unexpected {parser.peek()[1]!r} after a complete expression "
                               f"in {text!r}")
     result = sp.sympify(result)  # already a SymPy object; this only normalises Python numbers
-    if X not in result.free_symbols:
-        raise ExpressionError(f"expression {text!r} does not depend on x")
+    if not result.free_symbols & set(variables.values()):
+        names = " or ".join(variables)
+        raise ExpressionError(f"expression {text!r} does not depend on {names}")
     return result

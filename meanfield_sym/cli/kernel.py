@@ -52,6 +52,7 @@ def run(args) -> int:
             raise ValueError(f"|b| must not exceed a (a covariance), got a={args.a}, b={args.b}")
     ks = resolve(args.activation, **params)
     who = describe(ks)
+    domain = who.get("domain") or {}
     values = None
     if a is not None:
         values = {"one_point": float(ks.one_point(a)), "one_point_prime": float(ks.one_point_prime(a)),
@@ -68,7 +69,7 @@ def run(args) -> int:
     if args.json:
         out = {"activation": who["activation"], "expression": who["expression"],
                "params": who["params"], "closed_form": forms, "methods": who["methods"],
-               "values": values}
+               "domain": domain, "values": values}
         if latex is not None:
             out["latex"] = latex
         print(json.dumps(out, indent=2, allow_nan=True))
@@ -80,6 +81,9 @@ def run(args) -> int:
     for k in KERNEL_NAMES:
         f = forms[k]
         text = "no closed form: quadrature" if f is None else (latex[k] if latex else f)
+        where = domain.get(k)
+        if where is not None:
+            text += f"    (exists for {'q' if k.startswith('one_point') else 'a + |b|'} < {where})"
         print(f"{labels[k]:>14} = {text}")
     if values is not None:
         print(f"\nvalues at a = q = {a:g}, b = {b:g}:")

@@ -165,6 +165,9 @@ def generate_module(activation, command: str | None = None, **params) -> Generat
         meta += (wrap_string(f"{k!r}: ", sp.sstr(cf), "    ") if cf is not None
                  else [f"    {k!r}: None,"])
     meta.append("}")
+    meta.append("#: Where the Gaussian expectations exist: one-point q < bound, two-point")
+    meta.append("#: a + |b| < bound (kernel -> (exact bound, float)); absent: everywhere.")
+    meta.append(f"DOMAIN = {{{', '.join(f'{k!r}: ({v[0]!r}, {v[1]!r})' for k, v in ks.domain.items())}}}")
     meta.append("#: How each closed form was derived.")
     meta.append("METHODS = {")
     for k in KERNEL_NAMES:

@@ -112,6 +112,45 @@ def split_terms(expr: sp.Expr) -> list[sp.Expr]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Polynomials: Gaussian moments and the terminating Price series (exact, any degree)
+# ---------------------------------------------------------------------------------------------
+def _polynomial(f):
+    """``f`` as a :class:`sympy.Poly` in x with x-free coefficients, or None."""
+    if not f.has(X) or f.has(sp.Heaviside, sp.DiracDelta):
+        return None
+    try:
+        poly = sp.Poly(f, X)
+    except sp.PolynomialError:
+        return None
+    return poly if all(not c.has(X) for c in poly.coeffs()) else None
+
+
+def _poly_mean(poly, var, mu=0):
+    """E[p(mu + √var z)] = Σ_k p_k E[(mu + √var z)^k] with E[z^{2j}] = (2j − 1)!! (Isserlis)."""
+    if mu != 0:
+        poly = sp.Poly(poly.as_expr().subs(X, X + mu), X)
+    total = sp.S.Zero
+    for (k,), c in poly.terms():
+        if k % 2 == 0:
+            total += c * var ** (k // 2) * sp.factorial2(k - 1)
+    return total
+
+
+def _poly_pair(p, r, a, b):
+    """E[p(u1) r(u2)], Cov = [[a, b], [b, a]], for polynomials: Price's theorem
+    (∂I/∂b = I[p', r'], I(a, 0) = E[p] E[r]) makes the Taylor series in b terminate,
+
+    .. math:: I[p, r](a, b) = \sum_{n=0}^{\min(\deg p, \deg r)} \frac{b^n}{n!}
+              E[p^{(n)}(\sqrt a z)]\, E[r^{(n)}(\sqrt a z)]
+    """
+    total = sp.S.Zero
+    for n in range(min(p.degree(), r.degree()) + 1):
+        total += b ** n / sp.factorial(n) * _poly_mean(p, a) * _poly_mean(r, a)
+        p, r = p.diff(X), r.diff(X)
+    return sp.expand(total)
+
+
+# ---------------------------------------------------------------------------------------------
 # One-dimensional Gaussian means  E[f(mu + sqrt(var) z)]
 # ---------------------------------------------------------------------------------------------
 def _mgf_1d(n, alpha, gamma, mu, var):
@@ -188,6 +227,9 @@ def gaussian_mean(f, var=Q, mu=0, _depth=0) -> sp.Expr:
     >>> gaussian_mean(sp.Max(X, 0)**2)
     q/2
     """
+    poly = _polynomial(sp.expand(f))
+    if poly is not None:
+        return _poly_mean(poly, var, mu)
     terms = split_terms(f)
     return sp.Add(*[_mean_term(t, mu, var, _depth) for t in terms])
 
@@ -390,5 +432,8 @@ def two_point_expectation(f, g, a=A, b=B, _depth=0) -> sp.Expr:
     ...             .rewrite(sp.exp))
     0
     """
+    pf, pg = _polynomial(sp.expand(f)), _polynomial(sp.expand(g))
+    if pf is not None and pg is not None:
+        return _poly_pair(pf, pg, a, b)
     fs, gs = split_terms(f), split_terms(g)
     return sp.Add(*[_pair(ft, gt, a, b, _depth) for ft in fs for gt in gs])

@@ -38,7 +38,8 @@ from sympy.codegen.rewriting import ReplaceOptim, expm1_opt, optimize
 
 from meanfield_sym.kernels.symbols import A, B, Q
 
-__all__ = ["clamp0", "readable", "EVALUATION_PASSES", "evaluation_form"]
+__all__ = ["clamp0", "C", "readable", "EVALUATION_PASSES", "evaluation_form",
+           "homogeneity_degree"]
 
 #: max(z, 0), printed as ``numpy.maximum(z, 0.0)`` (see activation.numpy_names).
 clamp0 = sp.Function("clamp0")
@@ -63,6 +64,8 @@ def readable(expr: sp.Expr) -> sp.Expr:
     """
     if expr in (sp.oo, sp.zoo, sp.nan):
         return expr
+    if expr.is_polynomial(A, B, Q):
+        return sp.expand(expr)  # canonical already; simplify would only spend time on it
     cands = []
     expr = _tidy_radicals(expr)
     base = _tidy_radicals(sp.simplify(expr))
@@ -96,7 +99,7 @@ def _clamped_root(e):
 
 def _is_kernel_radical(e) -> bool:
     return (isinstance(e, sp.Pow) and e.exp.is_Rational and e.exp.q == 2
-            and e.base.has(A, B, Q) and not _is_clamp(e.base))
+            and e.base.free_symbols and not _is_clamp(e.base))
 
 
 def _perfect_square_root(den):
@@ -157,15 +160,45 @@ EVALUATION_PASSES = {
     "split_clamped_fractions": split_clamped_fractions,
     "drop_provable_clamps": drop_provable_clamps,
     "arctan2_common_factor": arctan2_common_factor,
-    "expm1": expm1_opt,
+    # SymPy's expm1 rewrite, confined to the sums that hold an exp (applied to every sum it
+    # would also re-expand factored radicands such as -(c - 1)(c + 1))
+    "expm1": ReplaceOptim(lambda e: isinstance(e, sp.Add) and e.has(sp.exp), expm1_opt),
 }
+
+
+_T = sp.Symbol("t", positive=True)
+#: The correlation c = b/a in the evaluation form of a homogeneous two-point kernel; printed
+#: code computes it first (``c = b/a``).
+C = sp.Symbol("c", real=True)
+
+
+def homogeneity_degree(expr: sp.Expr):
+    """k with I(t a, t b) = t^k I(a, b) for all t > 0 (a two-point kernel of a positively
+    homogeneous activation of degree k/1: ReLU, leaky ReLU, |x|: k = 1; step: k = 0), else None."""
+    if not expr.has(A) or expr.has(Q):
+        return None
+    ratio = sp.simplify(expr.xreplace({A: _T * A, B: _T * B}) / expr)
+    if ratio.has(A, B) or not ratio.has(_T) and ratio != 1:
+        return None
+    k = sp.simplify(sp.log(ratio) / sp.log(_T)) if ratio != 1 else sp.S.Zero
+    return k if k.is_Rational else None
 
 
 def evaluation_form(expr: sp.Expr, passes=None) -> sp.Expr:
     """The float64 evaluation form of a closed form: :data:`EVALUATION_PASSES` in order (or
     the named subset ``passes``); the value is unchanged (exact identities), the rounding is
-    not."""
+    not.
+
+    A two-point kernel that is homogeneous, ``I(t a, t b) = t^k I(a, b)``, is first written as
+    ``a^k I(1, c)`` with ``c = b/a`` (the passes run on ``I(1, c)``), so that no intermediate
+    such as a² − b² overflows or underflows: float64 then covers a ∈ [1e-300, 1e300].
+    """
     if expr is None or expr in (sp.oo, sp.zoo, sp.nan):
         return expr
     names = list(EVALUATION_PASSES) if passes is None else list(passes)
-    return optimize(expr, [EVALUATION_PASSES[n] for n in names])
+    run = [EVALUATION_PASSES[n] for n in names]
+    k = homogeneity_degree(expr) if passes is None else None
+    if k is not None:
+        unit = sp.simplify(expr.xreplace({A: sp.S.One, B: C}))
+        return A ** k * optimize(unit, run)
+    return optimize(expr, run)

@@ -17,6 +17,7 @@ import sympy as sp
 
 from meanfield_sym.activation.function import Activation, ActivationError, get_activation, \
     normalize_distributions
+from meanfield_sym.activation.growth import domain_bounds, growth
 from meanfield_sym.activation.support import gamma_expression
 from meanfield_sym.kernels.engine import NoClosedForm, gaussian_mean, is_elementary, \
     split_terms, two_point_expectation
@@ -57,6 +58,22 @@ class KernelSet:
     def has_closed_form(self) -> dict:
         return {k: v is not None for k, v in self.closed_form.items()}
 
+    @property
+    def domain(self) -> dict:
+        """``{kernel: (text, bound)}`` for the kernels that exist only on part of their
+        arguments: one-point ``q < bound``, two-point ``a + |b| < bound``
+        (:func:`meanfield_sym.activation.growth.domain_bounds`)."""
+        out = {}
+        for part, expr in (("", self.activation.expr), ("_prime", self.activation.prime_regular)):
+            bounds = domain_bounds(growth(expr))
+            for kind in ("one_point", "two_point"):
+                b = bounds[kind]
+                if b != sp.oo:
+                    out[kind + part] = (sp.sstr(b), float(b))
+        if self.activation.prime_atoms:        # E[δ²] = ∞ is a value, not a divergence here
+            out.pop("one_point_prime", None)
+        return out
+
     def gamma_expression(self):
         """γ(q) = P[φ'(u) ≠ 0] and its q → 0⁺ limit (or None if the support is not found)."""
         try:
@@ -80,7 +97,8 @@ class KernelSet:
                     from meanfield_sym.kernels import tables as _tables
                     return _tables.kernels(self.activation)
                 self._kernels = Kernels(raw, self.activation.name or str(self.activation.expr),
-                                        tables, activation=lambda: self.activation)
+                                        tables, activation=lambda: self.activation,
+                                        domain=self.domain)
             return self._kernels
 
     def one_point(self, q):

@@ -35,7 +35,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from meanfield_sym.activation.numpy_names import PRINTED, SCIPY_FUNCTIONS
 from meanfield_sym.citations import KERNEL_EQUATIONS, KERNEL_LABELS
-from meanfield_sym.kernels.forms import evaluation_form
+from meanfield_sym.kernels.forms import C, evaluation_form
 from meanfield_sym.kernels.symbols import A, KERNEL_NAMES, Q
 
 __all__ = ["WIDTH", "EvaluatorPrinter", "KernelSource", "kernel_source", "compile_source",
@@ -148,6 +148,8 @@ def _docstring(doc: str) -> list[str]:
 
 def _function(printer, header: str, doc: str, exprs: list, as_tuple: bool = False) -> list[str]:
     lines = [f"def {header}:", *_docstring(doc)]
+    if any(sp.sympify(e).has(C) for e in exprs):
+        lines.append("    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a")
     body, results = _body(printer, exprs)
     lines += body
     if as_tuple:

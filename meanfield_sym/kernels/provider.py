@@ -53,7 +53,8 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 DERIVATION_SOURCES = (
     "activation/parser.py", "activation/function.py", "activation/support.py",
     "activation/numpy_names.py", "kernels/names.py", "kernels/symbols.py", "kernels/engine.py", "kernels/forms.py",
-    "kernels/printing.py", "kernels/kernel_set.py", "citations.py", "codegen/emit.py",
+    "kernels/printing.py", "kernels/kernel_set.py", "activation/growth.py", "citations.py",
+    "codegen/emit.py",
 )
 
 
@@ -76,8 +77,8 @@ def is_provider(obj) -> bool:
 
 def _no_nan(out, name, label):
     if np.any(np.isnan(out)):
-        raise ValueError(f"{name} of {label} is undefined (the Gaussian expectation diverges "
-                         "or the closed form leaves its domain) at some of the given arguments")
+        raise ValueError(f"{name} of {label} cannot be evaluated in float64 at some of the given "
+                         "arguments: an intermediate of its closed form overflows (0·∞ or ∞ − ∞)")
     return out
 
 
@@ -101,13 +102,20 @@ class Kernels:
         Returns a provider for the kernels without printed code (called once, when needed).
     activation : callable, optional
         Returns the Activation (for the quadrature of moments without printed code).
+    domain : dict, optional
+        ``{kernel: (text, bound)}``: a one-point kernel exists only for ``q < bound``, a
+        two-point one for ``a + |b| < bound`` (:mod:`meanfield_sym.activation.growth`); an
+        argument outside is refused with the bound named, never evaluated.  Missing: no bound.
     """
 
-    def __init__(self, raw, label: str, fallback=None, activation=None):
+    def __init__(self, raw, label: str, fallback=None, activation=None, domain=None):
         get = raw.get if isinstance(raw, dict) else (lambda k: getattr(raw, k, None))
         self._raw = {k: get(k) for k in (*KERNEL_METHODS, "layer", "variance_map", "chi1",
                                           "gamma", "tangent_moments")}
         self._activation = activation
+        if domain is None:
+            domain = get("DOMAIN") or {}
+        self.domain = dict(domain)
         self.gamma_at_zero = get("GAMMA_AT_ZERO")
         self.label = label
         self._fallback_factory = fallback
@@ -129,7 +137,23 @@ class Kernels:
                 self._fallback = self._fallback_factory()
             return self._fallback
 
+    def _check_domain(self, name, args):
+        if name not in self.domain:
+            return
+        text, bound = self.domain[name]
+        size = args[0] if len(args) == 1 else args[0] + np.abs(args[1])
+        what = "q" if len(args) == 1 else "a + |b|"
+        if np.any(size >= bound):
+            worst = float(np.max(size))
+            if bound <= 0:
+                raise ValueError(f"{name} of {self.label}: the Gaussian expectation diverges for "
+                                 "every variance (the activation grows faster than any "
+                                 "Gaussian decays)")
+            raise ValueError(f"{name} of {self.label}: the Gaussian expectation exists only for "
+                             f"{what} < {text} and diverges beyond; got {what} = {worst:g}")
+
     def _run(self, name, args, shape):
+        self._check_domain(name, args)
         fn = self._raw[name]
         if fn is None:
             return np.asarray(getattr(self._other(), name)(*args), dtype=float)
@@ -160,6 +184,8 @@ class Kernels:
     def layer(self, a, b):
         """The four kernels at (a, b) (fused printed code; a > 0, |b| <= a)."""
         a, b = checks.variance_pair(a, b)
+        for name in KERNEL_METHODS:
+            self._check_domain(name, (a,) if name.startswith("one_point") else (a, b))
         with np.errstate(all="ignore"):
             out = self._raw["layer"](a, b)
         return tuple(_no_nan(_shaped(v, a.shape), n, self.label)
@@ -282,7 +308,8 @@ def describe(provider) -> dict:
             "params": {k: sp.sstr(v) for k, v in act.params.items()},
             "expression": sp.sstr(act.expr), "prime": sp.sstr(act.prime),
             "closed_form": {k: None if v is None else sp.sstr(v) for k, v in forms.items()},
-            "methods": dict(getattr(provider, "methods", {}) or {})}
+            "methods": dict(getattr(provider, "methods", {}) or {}),
+            "domain": {k: v[0] for k, v in getattr(provider, "domain", {}).items()}}
 
 
 def resolve(spec, **params):
