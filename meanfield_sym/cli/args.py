@@ -11,8 +11,16 @@ import math
 
 import numpy as np
 
-__all__ = ["parse_params", "numbers", "variance", "depth", "widths", "positive_int",
+__all__ = ["plain", "parse_params", "numbers", "variance", "depth", "widths", "positive_int",
            "add_network_options", "add_size_options", "to_jsonable", "dumps"]
+
+
+def plain(text: str) -> str:
+    """Help text without reST markup: ``x`` and *x* become x, :role:`x` becomes x."""
+    import re
+    text = re.sub(r":[a-z]+:`~?([^`]+)`", r"\1", text)
+    text = re.sub(r"``([^`]+)``", r"\1", text)
+    return re.sub(r"(?<![\w*])\*([^*\s][^*]*)\*(?![\w*])", r"\1", text)
 
 
 def parse_params(items):

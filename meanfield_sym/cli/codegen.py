@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import sys
 
-from meanfield_sym.cli.kernel import parse_params
+from meanfield_sym.cli.args import parse_params, plain
 
 
 def add_parser(sub):
     p = sub.add_parser("codegen", help="write generated NumPy evaluator modules / check the "
-                       "shipped ones", description=__doc__.splitlines()[0])
+                       "shipped ones", description=plain(__doc__.split("\n\n")[0]))
     p.add_argument("activation", nargs="?", default=None,
                    help="a built-in name or an expression in x, e.g. 'sin(x) + x/2'")
     p.add_argument("--param", metavar="NAME=VALUE", action="append", default=[],

@@ -8,13 +8,13 @@ from __future__ import annotations
 import json
 import math
 
-from meanfield_sym.cli.args import parse_params
+from meanfield_sym.cli.args import parse_params, plain
 
 
 def add_parser(sub):
     p = sub.add_parser("kernel", help="derive the four Gaussian kernels of an activation",
-                       description=__doc__.splitlines()[0])
-    p.add_argument("activation", help="a built-in name (see --list) or an expression in x, "
+                       description=plain(__doc__.split("\n\n")[0]))
+    p.add_argument("activation", help="a built-in name (see meanfield-sym --list) or an expression in x, "
                    "e.g. 'sin(x) + x/2'")
     p.add_argument("--param", metavar="NAME=VALUE", action="append", default=[],
                    help="a built-in's parameter, e.g. --param slope=0.1 (repeatable)")
