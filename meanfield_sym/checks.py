@@ -18,7 +18,7 @@ import numbers
 import numpy as np
 
 __all__ = ["ROUNDING_SLACK", "depth", "positive_int", "positive_number", "real_array",
-           "variance_array", "positive_variance", "variance_pair", "momentum", "layer_values"]
+           "variance", "variance_array", "positive_variance", "variance_pair", "momentum", "layer_values"]
 
 #: Relative excess of a computed overlap over its variance that is still read as rounding
 #: (q_2 = q_1 when the two inputs coincide, or X Xᵀ/d with a diagonal of 1 + 8e-16); larger
@@ -73,6 +73,18 @@ def real_array(value, name: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite, got a non-finite value (NaN or ±inf)")
     return arr
+
+
+def variance(value, name: str) -> float:
+    """One finite real number >= 0 (a variance; ``True`` and strings are refused)."""
+    if _is_bool(value) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be a real number, got {value!r}")
+    v = float(value)
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    if v < 0:
+        raise ValueError(f"{name} is a variance and must be >= 0, got {value!r}")
+    return v
 
 
 def variance_array(value, name: str) -> np.ndarray:

@@ -72,6 +72,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from meanfield_sym import checks
+
 __all__ = ["one_point", "two_point", "kernels", "QuadratureKernels", "TARGET_RTOL", "target",
            "QuadratureError", "tangent_moments", "TANGENT_RTOL"]
 
@@ -104,36 +106,6 @@ class QuadratureError(ValueError):
 # ---------------------------------------------------------------------------------------------
 # Input validation
 # ---------------------------------------------------------------------------------------------
-def _as_float_array(x, name):
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number or array, got {x!r}") from None
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got a non-finite value (NaN or ±inf)")
-    return arr
-
-
-def _validate_q(q):
-    q = _as_float_array(q, "q")
-    if np.any(q <= 0):
-        raise ValueError(f"q must be > 0 (a variance), got {q[q <= 0].ravel()[0]!r}")
-    return q
-
-
-def _validate_ab(a, b):
-    a = _as_float_array(a, "a")
-    b = _as_float_array(b, "b")
-    if np.any(a <= 0):
-        raise ValueError(f"a must be > 0 (a variance), got {a[a <= 0].ravel()[0]!r}")
-    a, b = np.broadcast_arrays(a, b)
-    bad = np.abs(b) > a
-    if np.any(bad):
-        raise ValueError(f"|b| must be ≤ a (a covariance matrix [[a, b], [b, a]] must be positive "
-                         f"semi-definite), got a={a[bad].ravel()[0]!r}, b={b[bad].ravel()[0]!r}")
-    return a, b
-
-
 def _kinks(kinks, name):
     ks = sorted(float(k) for k in kinks)
     if not all(math.isfinite(k) for k in ks):
@@ -424,7 +396,7 @@ def one_point(f: Callable, q, kinks: Sequence[float] = (), *, scale: float = 1.0
               center: float = 0.0, rtol: float = TARGET_RTOL, full_output: bool = False):
     r"""Gaussian mean :math:`E[f(\sqrt q\,u)]`, :math:`u \sim N(0,1)`, with an error estimate.
 
-    The one-point kernels of the mean-field recursions (*Universal statistics*, Eq. (6):
+    The one-point kernels of the mean-field recursions (*Universal statistics*, Eqs. (9), (11):
     :math:`\hat q^l = E[\phi(\sqrt{q^l} u)^2]`) are ``one_point(lambda x: phi(x)**2, q)``.
 
     Parameters
@@ -458,7 +430,7 @@ def one_point(f: Callable, q, kinks: Sequence[float] = (), *, scale: float = 1.0
     >>> v.round(14).tolist(), bool(np.all(err < 1e-13))
     ([0.5, 2.0], True)
     """
-    q = _validate_q(q)
+    q = checks.positive_variance(q, "q")
     kinks = _kinks(kinks, "kinks")
     flat = np.sqrt(q.ravel())
     nsteps = _steps_1d(flat, kinks, scale, center)
@@ -690,7 +662,7 @@ def two_point(f: Callable, g: Callable, a, b, kinks_f: Sequence[float] = (),
     >>> bool(abs(v - np.exp(-1.0) * np.sinh(0.5)) < 1e-14), bool(err < 1e-12)
     (True, True)
     """
-    a, b = _validate_ab(a, b)
+    a, b = checks.variance_pair(a, b)
     kf = _kinks(kinks_f, "kinks_f")
     kg = _kinks(kinks_g, "kinks_g")
     shape = a.shape
@@ -832,7 +804,7 @@ class QuadratureKernels:
 
     def one_point_prime(self, q):
         """E[φ'(√q u)²]; +∞ when φ' has a Dirac atom (δ² is not integrable)."""
-        q = _validate_q(q)
+        q = checks.positive_variance(q, "q")
         if self._atoms:
             return np.full(q.shape, np.inf)
         v, e, l1 = one_point(self._dsq, q, self._kinks, scale=self._scale, rtol=self.rtol,
@@ -853,7 +825,7 @@ class QuadratureKernels:
         E[δ(u1 − k) r(u2)] = p(k) E[r(u2) | u1 = k] (p the N(0, a) density), the same for the
         mirrored term, and E[δ(u1 − k) δ(u2 − l)] = the bivariate density at (k, l).
         """
-        a, b = _validate_ab(a, b)
+        a, b = checks.variance_pair(a, b)
         if self._dphi_is_zero:
             total = np.zeros(a.shape)
         else:

@@ -1,6 +1,6 @@
 r"""Piecewise Chebyshev tables of the Gaussian kernels that have no closed form (tanh, sigmoid, ...).
 
-The mean-field recursions (*Universal statistics*, Eqs. (6)–(8); supplement App. B) evaluate
+The mean-field recursions (*Universal statistics*, Eqs. (9)–(12); supplement App. B) evaluate
 :math:`E[\phi(\sqrt q u)^2]`, :math:`E[\phi'(\sqrt q u)^2]`, :math:`I_\phi[a,b]` and
 :math:`I_{\phi'}[a,b]` at many points (every layer, every grid point of an initialisation sweep).
 Where the engine finds no closed form, :mod:`meanfield_sym.kernels.quadrature` computes them to 1e-12 by a
@@ -64,6 +64,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.fft
 
+from meanfield_sym import checks
 from meanfield_sym.kernels import quadrature
 
 __all__ = ["ChebyshevTable1D", "ChebyshevTable2D", "TabulatedKernels", "kernels", "X_RANGE",
@@ -410,7 +411,7 @@ class TabulatedKernels:
 
     # -- evaluation ---------------------------------------------------------------------------
     def _one(self, q, prime):
-        q = quadrature._validate_q(q)
+        q = checks.positive_variance(q, "q")
         fallback = self.quad.one_point_prime if prime else self.quad.one_point
         if not self.enabled:
             return fallback(q)
@@ -421,7 +422,7 @@ class TabulatedKernels:
         return out.reshape(q.shape)
 
     def _two(self, a, b, prime):
-        a, b = quadrature._validate_ab(a, b)
+        a, b = checks.variance_pair(a, b)
         fallback = self.quad.two_point_prime if prime else self.quad.two_point
         if not self.enabled:
             return fallback(a, b)
@@ -439,19 +440,19 @@ class TabulatedKernels:
         return out.reshape(a.shape)
 
     def one_point(self, q):
-        r"""E[φ(√q u)²] (*Universal statistics* Eq. (6)), vectorised."""
+        r"""E[φ(√q u)²] (*Universal statistics* Eq. (9)), vectorised."""
         return self._one(q, False)
 
     def one_point_prime(self, q):
-        r"""E[φ'(√q u)²] (*Universal statistics* Eq. (8)), vectorised."""
+        r"""E[φ'(√q u)²] (*Universal statistics* Eq. (11)), vectorised."""
         return self._one(q, True)
 
     def two_point(self, a, b):
-        r"""I_φ[a, b] = E[φ(u1) φ(u2)] (supplement Eq. (B.1)), vectorised with broadcasting."""
+        r"""I_φ[a, b] = E[φ(u1) φ(u2)] (*Universal statistics* Eq. (10)), vectorised with broadcasting."""
         return self._two(a, b, False)
 
     def two_point_prime(self, a, b):
-        r"""I_φ'[a, b] = E[φ'(u1) φ'(u2)], vectorised with broadcasting."""
+        r"""I_φ'[a, b] = E[φ'(u1) φ'(u2)] (*Universal statistics* Eq. (12)), vectorised with broadcasting."""
         return self._two(a, b, True)
 
 

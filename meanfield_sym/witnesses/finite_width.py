@@ -64,6 +64,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.linalg
 
+from meanfield_sym import checks
 from meanfield_sym.activation.function import Activation, get_activation
 
 __all__ = [
@@ -89,35 +90,16 @@ _CHUNK_ELEMENTS = 2_000_000
 # ---------------------------------------------------------------------------------------------
 # Input validation
 # ---------------------------------------------------------------------------------------------
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer (>= 1), got {value}")
-    return int(value)
-
-
-def _variance(name: str, value) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number, got {value!r}")
-    v = float(value)
-    if not np.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if v < 0:
-        raise ValueError(f"{name} is a variance and must be non-negative, got {value!r}")
-    return v
-
-
 def _per_layer_variance(name: str, value, depth: int) -> tuple[float, ...]:
     if isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be a number or a sequence of {depth} numbers")
     if np.ndim(value) == 0:
-        return (_variance(name, value),) * depth
+        return (checks.variance(value, name),) * depth
     vals = list(value)
     if len(vals) != depth:
         raise ValueError(f"{name} needs one value per layer 1..L = {depth} values, "
                          f"got {len(vals)}")
-    return tuple(_variance(f"{name}[{i + 1}]", v) for i, v in enumerate(vals))
+    return tuple(checks.variance(v, f"{name}[{i + 1}]") for i, v in enumerate(vals))
 
 
 def _activations(activation, depth: int, params: dict) -> tuple[Activation, ...]:
@@ -169,8 +151,8 @@ def layer_widths(depth, width, alphas=None) -> tuple[int, ...]:
     >>> layer_widths(3, 100, alphas=[1, 2, 0.5])
     (100, 200, 50)
     """
-    depth = _positive_int("depth", depth)
-    width = _positive_int("width", width)
+    depth = checks.positive_int(depth, "depth")
+    width = checks.positive_int(width, "width")
     if alphas is None:
         return (width,) * depth
     alphas = [float(a) for a in alphas]
@@ -355,11 +337,11 @@ def sample_network(activation, widths: Sequence[int], classes: int = 1, sigma_w2
     """
     if isinstance(widths, (str, bytes)) or np.ndim(widths) != 1:
         raise ValueError(f"widths must be a sequence (M_0, ..., M_(L-1)), got {widths!r}")
-    widths = [int(_positive_int(f"width M_{i}", m)) for i, m in enumerate(widths)]
+    widths = [checks.positive_int(m, f"width M_{i}") for i, m in enumerate(widths)]
     depth = len(widths)
     if depth < 1:
         raise ValueError("depth must be at least 1: give at least the input width M_0")
-    classes = _positive_int("classes", classes)
+    classes = checks.positive_int(classes, "classes")
     sw2 = _per_layer_variance("sigma_w2", sigma_w2, depth)
     sb2 = _per_layer_variance("sigma_b2", sigma_b2, depth)
     acts = _activations(activation, depth, activation_params)
@@ -390,8 +372,8 @@ def gaussian_inputs(samples: int, input_width: int, seed=None) -> np.ndarray:
     >>> gaussian_inputs(3, 2, seed=0).shape
     (3, 2)
     """
-    samples = _positive_int("samples N", samples)
-    input_width = _positive_int("input width M_0", input_width)
+    samples = checks.positive_int(samples, "samples N")
+    input_width = checks.positive_int(input_width, "input width M_0")
     return _rng(seed).standard_normal((samples, input_width))
 
 
@@ -439,9 +421,9 @@ def spectral_stats(dual, dimension: int, top: int = 1) -> SpectralStats:
         raise ValueError(f"dual must be a square matrix, got shape {dual.shape}")
     if not np.all(np.isfinite(dual)):
         raise ValueError("dual matrix contains non-finite values")
-    dimension = _positive_int("dimension", dimension)
+    dimension = checks.positive_int(dimension, "dimension")
     n = dual.shape[0]
-    top = min(_positive_int("top", top), n)
+    top = min(checks.positive_int(top, "top"), n)
     sym = 0.5 * (dual + dual.T)
     eig = scipy.linalg.eigh(sym, eigvals_only=True, subset_by_index=[n - top, n - 1])
     eig = eig[::-1].copy()
@@ -918,14 +900,14 @@ def simulate(activation, *, depth: int, width: int | None = None, samples: int,
     >>> w.fisher_dual().shape, w.n_params()
     ((12, 12), 903)
     """
-    depth = _positive_int("depth", depth)
+    depth = checks.positive_int(depth, "depth")
     if widths is None:
         if width is None:
             raise ValueError("give the width M (with optional alphas) or the widths list")
         widths = layer_widths(depth, width, alphas)
     elif len(widths) != depth:
         raise ValueError(f"widths needs L = {depth} entries (M_0..M_(L-1)), got {len(widths)}")
-    samples = _positive_int("samples N", samples)
+    samples = checks.positive_int(samples, "samples N")
     ss = seed if isinstance(seed, np.random.SeedSequence) else None
     if isinstance(seed, np.random.Generator):
         net_rng, x_rng = seed, seed

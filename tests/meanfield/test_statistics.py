@@ -572,16 +572,3 @@ def test_unit_wise_constant_relu_and_shifted_relu_per_layer():
     assert [float(x) for x in sr["gamma_per_layer"]] == pytest.approx(g, rel=1e-14)
     assert float(sr["gamma"]) == pytest.approx((g[0] + 3 * g[1]) / 4, rel=1e-14)
     assert float(sr["optimal_lr_times_M"]) == pytest.approx(1 / (g[0] + 3 * g[1]), rel=1e-14)
-
-
-# ---------------------------------------------------------------------------------------------
-# Derivation scripts (derivations/stats_*.py) run and are internally consistent
-# ---------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["stats_fim", "stats_pathological", "stats_ngd"])
-def test_derivation_scripts_are_consistent(name):
-    import importlib
-    mod = importlib.import_module(f"meanfield_sym.derivations.{name}")
-    results = mod.checks()
-    assert results and all(r.consistent for r in results), [
-        r.id for r in results if not r.consistent]
-    assert all(r.verdict in ("HOLDS", "MISPRINT", "UNDECIDED") for r in results)
