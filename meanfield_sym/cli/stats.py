@@ -59,30 +59,9 @@ def _emit(payload: dict, as_json: bool):
     if as_json:
         print(dumps(data))
         return
-    for line in _text_lines(data):
+    from meanfield_sym.cli.report import render
+    for line in render(data):
         print(line)
-
-
-def _fmt(v):
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        return f"{v:.10g}"
-    if isinstance(v, list) and all(not isinstance(x, (list, dict)) for x in v):
-        return "[" + ", ".join(_fmt(x) for x in v) + "]"
-    return str(v)
-
-
-def _text_lines(data, prefix=""):
-    for k, v in data.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict):
-            yield from _text_lines(v, key + ".")
-        elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
-            for i, x in enumerate(v):
-                yield from _text_lines(x, f"{key}[{i}].")
-        else:
-            yield f"{key:40s} {_fmt(v)}"
 
 
 def _three(d):

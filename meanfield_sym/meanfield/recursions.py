@@ -267,6 +267,8 @@ ZERO_VARIANCE = 1e-200
 _SLOPE_STEP = 1e-6
 #: A converged iterate's Newton step is below this fraction of q.
 _STEP_GUARD = 1e-6
+#: |F(q) − q| at rounding level (a few ulps of q).
+_ROUNDING = 8 * np.finfo(float).eps
 
 
 def _bias_free(F, q, sw, free, start, tol, maxiter, done, steps):
@@ -397,7 +399,9 @@ def fixed_point(kernels, sigma_w2, sigma_b2, q_init=None, tol: float = 1e-13,
         # converged on the residual; the step guard keeps a flat stretch of F from passing for
         # a root (near χ₁ = 1 the residual's rounding moves Newton by ~tol/(1 − F'), which is
         # the conditioning of q*, not a failure to converge)
-        conv = (np.abs(f - qa) <= tol * qa) & (np.abs(new - qa) <= _STEP_GUARD * qa)
+        conv = (np.abs(f - qa) <= tol * qa) & (np.abs(new - qa) <= _STEP_GUARD * qa) \
+            & (use | (np.abs(f - qa) <= _ROUNDING * qa))  # no Newton step: F' >= 1, not a root
+        #                                                   unless F(q) = q to rounding
         zero = np.zeros(qa.shape, dtype=bool)
         div = ~np.isfinite(new) | (new > 1e100)
         stop = conv | zero
