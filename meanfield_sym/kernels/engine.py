@@ -137,7 +137,7 @@ def _poly_mean(poly, var, mu=0):
 
 
 def _poly_pair(p, r, a, b):
-    """E[p(u1) r(u2)], Cov = [[a, b], [b, a]], for polynomials: Price's theorem
+    r"""E[p(u1) r(u2)], Cov = [[a, b], [b, a]], for polynomials: Price's theorem
     (∂I/∂b = I[p', r'], I(a, 0) = E[p] E[r]) makes the Taylor series in b terminate,
 
     .. math:: I[p, r](a, b) = \sum_{n=0}^{\min(\deg p, \deg r)} \frac{b^n}{n!}

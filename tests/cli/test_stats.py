@@ -131,7 +131,15 @@ def test_stats_text_output_and_momentum(capsys):
     d = json.loads(out)
     assert d["eta_critical"] == pytest.approx(3 / d["fim"]["lambda_max"], rel=FLOAT_TOL)
     code, out, _ = _run(capsys, "stats", *BASE)
-    assert code == 0 and "kappa1" in out and "fim.lambda_max" in out
+    assert code == 0
+    lines = out.splitlines()
+    # grouped and labelled: the symbol, its value as in the JSON, its meaning and source
+    row = next(line for line in lines if line.strip().startswith("λ_max "))
+    assert float(row.split()[1]) == pytest.approx(d["fim"]["lambda_max"], rel=1e-9)
+    assert "Universal statistics Thm 4" in row
+    assert any(line.strip().startswith("κ₁ ") for line in lines)
+    assert "Fisher information (linear outputs, MSE):" in lines
+    assert lines[-1].startswith("— : the quantity does not exist here")
 
 
 def test_softmax_betas_only_and_with_network(capsys, tmp_path):
