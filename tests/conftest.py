@@ -1,6 +1,16 @@
-"""Shared test settings: every test starts and ends at mpmath's default precision."""
+"""Shared test settings: a private kernel cache; every test starts and ends at mpmath's default
+precision."""
+import os
+
 import mpmath
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests use a cache folder of their own (never the user's), empty at the start."""
+    os.environ["MEANFIELD_SYM_CACHE"] = str(tmp_path_factory.mktemp("mfs-cache"))
+    yield
 
 
 @pytest.fixture(autouse=True)

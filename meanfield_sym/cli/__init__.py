@@ -17,6 +17,11 @@ import warnings
 __all__ = ["main", "UserError"]
 
 
+#: Default derivation budget of the command line (seconds): an answer, or a clear fallback,
+#: well within ten seconds.
+CLI_BUDGET = 5.0
+
+
 class UserError(Exception):
     """An input problem to report as one clear line (exit status 2)."""
 
@@ -52,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     from meanfield_sym import __version__
     parser = _Parser(prog="meanfield-sym", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"meanfield-sym {__version__}")
+    parser.add_argument("--budget", type=float, metavar="SECONDS", default=None,
+                        help=f"time a symbolic derivation may take before the kernels are "
+                             f"evaluated by quadrature instead (default {CLI_BUDGET:g} s; also "
+                             "MEANFIELD_SYM_BUDGET)")
     parser.add_argument("--list", action=_ListBuiltins,
                         help="list the built-in activations and their parameters, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -68,6 +77,14 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if args.budget is not None:
+        if not args.budget > 0:
+            print(f"meanfield-sym: error: --budget must be positive, got {args.budget:g}",
+                  file=sys.stderr)
+            return 2
+        os.environ["MEANFIELD_SYM_BUDGET"] = repr(args.budget)
+    else:
+        os.environ.setdefault("MEANFIELD_SYM_BUDGET", repr(CLI_BUDGET))
     try:
         with warnings.catch_warnings():
             # floating-point warnings never reach the user: every evaluator refuses NaN with a

@@ -80,7 +80,8 @@ def run(args) -> int:
     print(f"            φ'(x) = {who['prime']}")
     for k in KERNEL_NAMES:
         f = forms[k]
-        text = "no closed form: quadrature" if f is None else (latex[k] if latex else f)
+        text = (who["methods"].get(k) or "no closed form: quadrature") if f is None else (
+            latex[k] if latex else f)
         where = domain.get(k)
         if where is not None:
             text += f"    (exists for {'q' if k.startswith('one_point') else 'a + |b|'} < {where})"

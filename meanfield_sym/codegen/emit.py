@@ -36,7 +36,7 @@ import sympy as sp
 
 from meanfield_sym.activation.function import Activation, get_activation
 from meanfield_sym.citations import KERNEL_EQUATIONS, KERNEL_LABELS
-from meanfield_sym.kernels.kernel_set import kernels_for
+from meanfield_sym.kernels.kernel_set import derive, kernels_for
 from meanfield_sym.kernels.printing import WIDTH, wrap_string
 from meanfield_sym.kernels.provider import SHIPPED, derivation_digest
 from meanfield_sym.kernels.symbols import KERNEL_NAMES
@@ -89,7 +89,8 @@ class GeneratedModule:
         return [k for k in KERNEL_NAMES if not self.closed[k]]
 
 
-def generate_module(activation, command: str | None = None, **params) -> GeneratedModule:
+def generate_module(activation, command: str | None = None, fresh: bool = False,
+                    **params) -> GeneratedModule:
     """Generate the module of an activation.
 
     Parameters
@@ -98,11 +99,14 @@ def generate_module(activation, command: str | None = None, **params) -> Generat
         Anything :func:`~meanfield_sym.activation.function.get_activation` accepts.
     command : str, optional
         The regeneration command written in the banner (default: ``--out <name>.py``).
+    fresh : bool
+        Derive in-process without budget or cache (the shipped modules and their check);
+        otherwise :func:`~meanfield_sym.kernels.kernel_set.kernels_for` (budget, cache).
     **params
         Built-in parameters (e.g. ``slope="1/10"``).
     """
     act = get_activation(activation, **params)
-    ks = kernels_for(act)
+    ks = derive(act) if fresh else kernels_for(act)
     code = ks.source()
     if command is None:
         command = regenerate_command(act, f"{act.name if act.name.isidentifier() else 'module'}.py")
@@ -219,8 +223,8 @@ def write_shipped(names=None, folder=None) -> list[Path]:
     for name in _names(names):
         act = get_activation(name)
         path = folder / f"{name}.py"
-        path.write_text(generate_module(act, regenerate_command(act, shipped_path(name))).source,
-                        encoding="utf-8")
+        path.write_text(generate_module(act, regenerate_command(act, shipped_path(name)),
+                                        fresh=True).source, encoding="utf-8")
         written.append(path)
     return written
 

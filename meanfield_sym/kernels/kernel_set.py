@@ -9,6 +9,10 @@ kernels without a closed form from validated Chebyshev tables of quadrature valu
 """
 from __future__ import annotations
 
+import math
+import multiprocessing
+import os
+import sys
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +23,7 @@ from meanfield_sym.activation.function import Activation, ActivationError, get_a
     normalize_distributions
 from meanfield_sym.activation.growth import domain_bounds, growth
 from meanfield_sym.activation.support import gamma_expression
+from meanfield_sym.kernels import cache
 from meanfield_sym.kernels.engine import NoClosedForm, gaussian_mean, is_elementary, \
     split_terms, two_point_expectation
 from meanfield_sym.kernels.forms import readable
@@ -26,7 +31,7 @@ from meanfield_sym.kernels.printing import compile_source, kernel_source
 from meanfield_sym.kernels.provider import Kernels
 from meanfield_sym.kernels.symbols import A, B, KERNEL_NAMES, Q
 
-__all__ = ["KernelSet", "kernels_for"]
+__all__ = ["KernelSet", "kernels_for", "derive", "DEFAULT_BUDGET", "MAX_OPS"]
 
 
 @dataclass
@@ -202,13 +207,101 @@ def _derive_cached(act: Activation) -> KernelSet:
     return KernelSet(act, {k: forms[k] for k in KERNEL_NAMES}, methods, steps)
 
 
-def kernels_for(activation, **params) -> KernelSet:
-    """Derive (once, cached) the four Gaussian kernels of an activation.
+#: Seconds a derivation may take before the kernel set is "no closed form within budget"
+#: (settable per call and by ``MEANFIELD_SYM_BUDGET``); the command line uses a shorter one.
+DEFAULT_BUDGET = 120.0
+#: Largest activation (SymPy operation count) the engine tries to derive.
+MAX_OPS = 400
+
+
+def _budget(value) -> float:
+    if value is None:
+        value = os.environ.get("MEANFIELD_SYM_BUDGET", DEFAULT_BUDGET)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"the derivation budget must be a number of seconds, got {value!r}") \
+            from None
+    if not value > 0:
+        raise ValueError(f"the derivation budget must be positive, got {value!r}")
+    return value
+
+
+def _without_closed_forms(act: Activation, reason: str) -> KernelSet:
+    methods = {k: f"no closed form: quadrature ({reason})" for k in KERNEL_NAMES}
+    steps = [("activation φ(x) (canonical form)", act.expr),
+             ("derivative φ'(x) (distributional, sifted)", act.prime)]
+    return KernelSet(act, {k: None for k in KERNEL_NAMES}, methods, steps)
+
+
+def _derive_in_child(act, conn):
+    try:
+        ks = _derive_cached(act)
+        conn.send((ks.closed_form, ks.methods, ks.steps))
+    except BaseException as exc:  # noqa: BLE001 -- reported to the parent as text
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _derive_within(act: Activation, budget: float) -> KernelSet:
+    """The derivation in a forked process, stopped after ``budget`` seconds (SymPy cannot be
+    interrupted in-process); a progress line goes to stderr after 2 s."""
+    if math.isinf(budget):
+        return _derive_cached(act)
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_derive_in_child, args=(act, send), daemon=True)
+    proc.start()
+    send.close()
+    ready = recv.poll(min(2.0, budget))
+    if not ready and budget > 2.0:
+        print(f"meanfield-sym: deriving the Gaussian kernels of {act.name or act.expr} "
+              f"(budget {budget:g} s) ...", file=sys.stderr, flush=True)
+        ready = recv.poll(budget - 2.0)
+    try:
+        data = recv.recv() if ready else None
+    except EOFError:
+        data = None
+    if proc.is_alive():
+        proc.terminate()
+    proc.join()
+    if data is None:
+        return _without_closed_forms(act, f"not derived within the budget of {budget:g} s")
+    if data[0] == "error":
+        raise ValueError(f"the derivation of {act.name or act.expr} failed: {data[1]}")
+    return KernelSet(act, *data)
+
+
+@lru_cache(maxsize=None)
+def _kernel_set(act: Activation, budget: float) -> KernelSet:
+    ops = int(sp.count_ops(act.expr))
+    if ops > MAX_OPS:
+        return _without_closed_forms(act, f"the expression has {ops} operations, more than the "
+                                          f"{MAX_OPS} the engine derives")
+    key = cache.entry_key("kernels", (sp.srepr(act.expr), sorted(
+        (k, sp.srepr(v)) for k, v in act.params.items())))
+    hit = cache.load(key)
+    if hit is not None:
+        return KernelSet(act, *hit)
+    ks = _derive_within(act, budget)
+    if not any("budget" in m for m in ks.methods.values()):
+        cache.store(key, (ks.closed_form, ks.methods, ks.steps))
+    return ks
+
+
+def kernels_for(activation, budget=None, **params) -> KernelSet:
+    """Derive (once per process, and once per machine through the on-disk cache of
+    :mod:`meanfield_sym.kernels.cache`) the four Gaussian kernels of an activation.
 
     Parameters
     ----------
     activation : str, sympy.Expr or Activation
         Anything :func:`~meanfield_sym.activation.function.get_activation` accepts.
+    budget : float, optional
+        Seconds the derivation may take (default ``MEANFIELD_SYM_BUDGET`` or
+        :data:`DEFAULT_BUDGET`; ``float('inf')``: no limit, in-process).  Past it the kernels
+        are "no closed form within budget" and evaluated by quadrature.
     **params
         Built-in parameters (e.g. ``slope=0.1``).
 
@@ -220,4 +313,10 @@ def kernels_for(activation, **params) -> KernelSet:
     >>> float(ks.two_point(1.0, 0.5))  # doctest: +ELLIPSIS
     0.2163...
     """
+    return _kernel_set(get_activation(activation, **params), _budget(budget))
+
+
+def derive(activation, **params) -> KernelSet:
+    """The engine's derivation itself, in-process, without budget or cache (what generated
+    modules are printed from and what ``codegen --check`` compares against)."""
     return _derive_cached(get_activation(activation, **params))
