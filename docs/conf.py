@@ -1,6 +1,6 @@
 """Sphinx configuration of the meanfield_sym documentation.
 
-Build with ``python -m meanfield_sym.site.build`` (or ``sphinx-build -W --keep-going -b html docs
+Build with ``python -m meanfield_sym.site`` (or ``sphinx-build -W --keep-going -b html docs
 docs/_build/html``): both run :func:`meanfield_sym.site.build.generate` first, which writes the
 pages under ``docs/generated/`` from the derivation scripts, the activations, the CLI and the
 statistics of this checkout.
@@ -16,7 +16,7 @@ Why these choices
   and we copy it into ``_build/html/_static/mathjax`` through ``html_static_path``.  The pages
   then load nothing from outside the site: no CDN, so the docs work offline.  KaTeX was the
   alternative; its PyPI packaging for Sphinx renders on the server with a Node.js runtime,
-  another system dependency for no gain here.  The browser test (``tests/test_docs.py``)
+  another system dependency for no gain here.  The browser test (``tests/site/test_browser.py``)
   checks in headless Chromium that every request of a page stays on the local server and that
   no raw LaTeX is left.
 * The built-in ``alabaster`` theme: no extra dependency, no web fonts.
@@ -31,7 +31,8 @@ DOCS = Path(__file__).resolve().parent
 # are the package meanfield_sym.derivations, which only an install maps to derivations/.
 
 import meanfield_sym  # noqa: E402
-from meanfield_sym.site import build as docsgen
+from meanfield_sym.site import build as site_build  # noqa: E402
+from meanfield_sym.site.rst import escape_docstring_pipes  # noqa: E402
 
 project = "meanfield_sym"
 author = "the meanfield_sym developers"
@@ -50,10 +51,10 @@ root_doc = "index"
 templates_path: list[str] = []
 
 # Generated pages first: every page that shows a result of the toolkit is written here.
-_SUMMARY = docsgen.generate(DOCS)
+_SUMMARY = site_build.generate(DOCS)
 
 # --- math: MathJax 3 from the local build, never from a CDN ---------------------------------
-_MATHJAX_PARENT = docsgen.find_mathjax()  # folder holding mathjax/tex-chtml.js
+_MATHJAX_PARENT = site_build.find_mathjax()  # folder holding mathjax/tex-chtml.js
 mathjax_path = "mathjax/tex-chtml.js"
 mathjax3_config = {
     "tex": {"macros": {}},
@@ -101,15 +102,17 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 def _plain_pipes(app, what, name, obj, options, lines):
     """Docstrings write |b| for an absolute value: keep it text, not a substitution."""
-    lines[:] = docsgen.escape_docstring_pipes(lines)
+    lines[:] = escape_docstring_pipes(lines)
 
 
 def _report_generation_errors(app):
-    """A derivation script that raised is a build error (its page shows the traceback)."""
+    """What a generated page shows as failed is a build error: a derivation script that raised,
+    kernels that could not be derived, a module that did not import (the page has the
+    traceback)."""
     from sphinx.util import logging
 
     logger = logging.getLogger("meanfield_sym.site.build")
-    for err in _SUMMARY["derivations"].get("errors", []):
+    for err in _SUMMARY["errors"]:
         lines = err.strip().splitlines()
         logger.warning("%s %s (full traceback on its page)", lines[0], lines[-1])
 

@@ -10,6 +10,8 @@ import pytest
 def _private_cache(tmp_path_factory):
     """Tests use a cache folder of their own (never the user's), empty at the start."""
     os.environ["MEANFIELD_SYM_CACHE"] = str(tmp_path_factory.mktemp("mfs-cache"))
+    # the engine's tests derive in full: no time budget (the budget has tests of its own)
+    os.environ["MEANFIELD_SYM_BUDGET"] = "inf"
     yield
 
 

@@ -16,7 +16,8 @@ __all__ = ["plain", "parse_params", "numbers", "variance", "depth", "widths", "p
 
 
 def plain(text: str) -> str:
-    """Help text without reST markup: ``x`` and *x* become x, :role:`x` becomes x."""
+    """Help text without reST markup: double-backquoted text, starred text and role markup
+    (a role name between colons before a backquoted name) become the bare text."""
     import re
     text = re.sub(r":[a-z]+:`~?([^`]+)`", r"\1", text)
     text = re.sub(r"``([^`]+)``", r"\1", text)

@@ -38,7 +38,7 @@ from sympy.codegen.rewriting import ReplaceOptim, expm1_opt, optimize
 
 from meanfield_sym.kernels.symbols import A, B, Q
 
-__all__ = ["clamp0", "C", "readable", "EVALUATION_PASSES", "evaluation_form",
+__all__ = ["clamp0", "C", "CP", "CM", "readable", "EVALUATION_PASSES", "evaluation_form",
            "homogeneity_degree"]
 
 #: max(z, 0), printed as ``numpy.maximum(z, 0.0)`` (see activation.numpy_names).
@@ -170,6 +170,10 @@ _T = sp.Symbol("t", positive=True)
 #: The correlation c = b/a in the evaluation form of a homogeneous two-point kernel; printed
 #: code computes it first (``c = b/a``).
 C = sp.Symbol("c", real=True)
+#: 1 + c and 1 − c, printed as ``cp = (a + b)/a`` and ``cm = (a - b)/a``: exact near |c| = 1
+#: (a ± b is exact there by Sterbenz's lemma), where 1 ± c from the rounded c is not.
+CP = sp.Symbol("cp", nonnegative=True)
+CM = sp.Symbol("cm", nonnegative=True)
 
 
 def homogeneity_degree(expr: sp.Expr):
@@ -191,7 +195,8 @@ def evaluation_form(expr: sp.Expr, passes=None) -> sp.Expr:
 
     A two-point kernel that is homogeneous, ``I(t a, t b) = t^k I(a, b)``, is first written as
     ``a^k I(1, c)`` with ``c = b/a`` (the passes run on ``I(1, c)``), so that no intermediate
-    such as a² − b² overflows or underflows: float64 then covers a ∈ [1e-300, 1e300].
+    such as a² − b² overflows or underflows: float64 then covers a ∈ [1e-300, 1e300]; the
+    factors 1 ± c that vanish at |c| = 1 are evaluated as (a ± b)/a.
     """
     if expr is None or expr in (sp.oo, sp.zoo, sp.nan):
         return expr
@@ -199,6 +204,8 @@ def evaluation_form(expr: sp.Expr, passes=None) -> sp.Expr:
     run = [EVALUATION_PASSES[n] for n in names]
     k = homogeneity_degree(expr) if passes is None else None
     if k is not None:
-        unit = sp.simplify(expr.xreplace({A: sp.S.One, B: C}))
-        return A ** k * optimize(unit, run)
+        unit = optimize(sp.simplify(expr.xreplace({A: sp.S.One, B: C})), run)
+        # 1 ± c near |c| = 1 from a ± b (exact there, Sterbenz), not from the rounded c
+        near_one = {C + 1: CP, C - 1: -CM, 1 - C: CM, -C - 1: -CP}
+        return A ** k * unit.xreplace(near_one)
     return optimize(expr, run)

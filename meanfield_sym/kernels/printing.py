@@ -35,7 +35,7 @@ from sympy.printing.precedence import PRECEDENCE
 
 from meanfield_sym.activation.numpy_names import PRINTED, SCIPY_FUNCTIONS
 from meanfield_sym.citations import KERNEL_EQUATIONS, KERNEL_LABELS
-from meanfield_sym.kernels.forms import C, evaluation_form
+from meanfield_sym.kernels.forms import C, CM, CP, evaluation_form
 from meanfield_sym.kernels.symbols import A, KERNEL_NAMES, Q
 
 __all__ = ["WIDTH", "EvaluatorPrinter", "KernelSource", "kernel_source", "compile_source",
@@ -150,6 +150,10 @@ def _function(printer, header: str, doc: str, exprs: list, as_tuple: bool = Fals
     lines = [f"def {header}:", *_docstring(doc)]
     if any(sp.sympify(e).has(C) for e in exprs):
         lines.append("    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a")
+    if any(sp.sympify(e).has(CP) for e in exprs):
+        lines.append("    cp = (a + b)/a  # 1 + c, exact near c = -1")
+    if any(sp.sympify(e).has(CM) for e in exprs):
+        lines.append("    cm = (a - b)/a  # 1 - c, exact near c = 1")
     body, results = _body(printer, exprs)
     lines += body
     if as_tuple:

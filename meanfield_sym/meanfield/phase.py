@@ -31,8 +31,13 @@ from meanfield_sym.meanfield.recursions import fixed_point
 
 __all__ = ["PhaseDiagram", "phase_diagram", "DEFAULT_SIGMA_W2", "DEFAULT_SIGMA_B2"]
 
-#: The default grid axes: 76 weight variances in [0.25, 4], 51 bias variances in [0, 1].
+#: The default weight-variance axis: 76 values, evenly spaced in [0.25, 4].
+#:
+#: :meta hide-value:
 DEFAULT_SIGMA_W2 = np.linspace(0.25, 4.0, 76)
+#: The default bias-variance axis: 51 values, evenly spaced in [0, 1].
+#:
+#: :meta hide-value:
 DEFAULT_SIGMA_B2 = np.linspace(0.0, 1.0, 51)
 
 
@@ -53,11 +58,16 @@ class PhaseDiagram(NamedTuple):
 
 
 def _evaluator(spec, provider) -> str:
+    """A short name of the route that evaluated the kernels."""
     if isinstance(spec, types.ModuleType):
-        return spec.__name__
+        return f"{spec.__name__} (generated module)"
     if isinstance(spec, str) and provider is shipped(spec.strip()):
-        return f"meanfield_sym.generated.{spec.strip()}"
-    return repr(provider)
+        return f"meanfield_sym.generated.{spec.strip()} (shipped generated module)"
+    act = getattr(provider, "activation", None)
+    if act is not None and hasattr(act, "expr"):
+        params = "".join(f", {k}={v}" for k, v in sorted(act.params.items()))
+        return f"meanfield_sym.kernels.kernel_set.kernels_for({act.name or str(act.expr)!r}{params})"
+    return f"the kernel provider {type(provider).__name__}"
 
 
 def phase_diagram(activation, sigma_w2=None, sigma_b2=None, depth: int = 3, width=1000,
