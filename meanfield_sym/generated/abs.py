@@ -3,7 +3,7 @@
 # Activation: abs
 #   φ(x) = 2*x*Heaviside(x) - x
 #   fingerprint bafafb14c6b3
-# Printed by meanfield_sym.kernels.printing (derivation code 4057321059ec, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code 3ab4c7832597, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen abs --out meanfield_sym/generated/abs.py
 # -------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ FINGERPRINT = 'bafafb14c6b3'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.provider.derivation_digest).
-DERIVATION = '4057321059ec'
+DERIVATION = '3ab4c7832597'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': 'q',
@@ -54,6 +54,9 @@ CLOSED_FORMS = {
     'two_point': '2*(b*asin(b/a) + sqrt((a - b)*(a + b)))/pi',
     'two_point_prime': '2*asin(b/a)/pi',
 }
+#: Where the Gaussian expectations exist: one-point q < bound, two-point
+#: a + |b| < bound (kernel -> (exact bound, float)); absent: everywhere.
+DOMAIN = {}
 #: How each closed form was derived.
 METHODS = {
     'one_point': "Price's theorem / heat equation",
@@ -78,23 +81,32 @@ def one_point_prime(q):
 def two_point(a, b):
     """I_φ[a, b] = E[φ(u1) φ(u2)] (Universal statistics Eq. (10), supplement (B.7), (B.11);
     Pathological spectra Eqs. (15)-(16))."""
-    t0 = numpy.sqrt(numpy.maximum((a - b)*(a + b), 0.0))
-    return 2*(b*numpy.arctan2(b, t0) + t0)/numpy.pi
+    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a
+    cp = (a + b)/a  # 1 + c, exact near c = -1
+    cm = (a - b)/a  # 1 - c, exact near c = 1
+    t0 = numpy.sqrt(numpy.maximum(cm*cp, 0.0))
+    return 2*a*(c*numpy.arctan2(c, t0) + t0)/numpy.pi
 
 
 def two_point_prime(a, b):
     """I_φ'[a, b] = E[φ'(u1) φ'(u2)] (Universal statistics Eq. (12), supplement (B.8), (B.12);
     Pathological spectra Eq. (18))."""
-    return 2*numpy.arctan2(b, numpy.sqrt(numpy.maximum((a - b)*(a + b), 0.0)))/numpy.pi
+    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a
+    cp = (a + b)/a  # 1 + c, exact near c = -1
+    cm = (a - b)/a  # 1 - c, exact near c = 1
+    return 2*numpy.arctan2(c, numpy.sqrt(numpy.maximum(cm*cp, 0.0)))/numpy.pi
 
 
 def layer(a, b):
     """The four kernels at one layer, (a, b) = (q_1^l, q_2^l), common subexpressions shared:
     (E[φ(√a u)²], E[φ'(√a u)²], I_φ[a, b], I_φ'[a, b])."""
-    t0 = numpy.sqrt(numpy.maximum((a - b)*(a + b), 0.0))
-    t1 = numpy.arctan2(b, t0)
+    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a
+    cp = (a + b)/a  # 1 + c, exact near c = -1
+    cm = (a - b)/a  # 1 - c, exact near c = 1
+    t0 = numpy.sqrt(numpy.maximum(cm*cp, 0.0))
+    t1 = numpy.arctan2(c, t0)
     t2 = 2/numpy.pi
-    return a, 1, t2*(b*t1 + t0), t1*t2
+    return a, 1, a*t2*(c*t1 + t0), t1*t2
 
 
 def variance_map(q, sigma_w2, sigma_b2):

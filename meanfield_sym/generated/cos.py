@@ -3,7 +3,7 @@
 # Activation: cos
 #   φ(x) = cos(x)
 #   fingerprint 0d4a26cd5237
-# Printed by meanfield_sym.kernels.printing (derivation code 4057321059ec, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code 3ab4c7832597, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen cos --out meanfield_sym/generated/cos.py
 # -------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ FINGERPRINT = '0d4a26cd5237'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.provider.derivation_digest).
-DERIVATION = '4057321059ec'
+DERIVATION = '3ab4c7832597'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': '1/2 + exp(-2*q)/2',
@@ -54,6 +54,9 @@ CLOSED_FORMS = {
     'two_point': '(exp(2*b) + 1)*exp(-a - b)/2',
     'two_point_prime': '(exp(2*b) - 1)*exp(-a - b)/2',
 }
+#: Where the Gaussian expectations exist: one-point q < bound, two-point
+#: a + |b| < bound (kernel -> (exact bound, float)); absent: everywhere.
+DOMAIN = {}
 #: How each closed form was derived.
 METHODS = {
     'one_point': 'Gaussian integrals',

@@ -3,7 +3,7 @@
 # Activation: erf
 #   φ(x) = erf(x)
 #   fingerprint 6dff900f53f6
-# Printed by meanfield_sym.kernels.printing (derivation code 4057321059ec, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code 3ab4c7832597, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen erf --out meanfield_sym/generated/erf.py
 # -------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ FINGERPRINT = '6dff900f53f6'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.provider.derivation_digest).
-DERIVATION = '4057321059ec'
+DERIVATION = '3ab4c7832597'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': '2*asin(2*q/(2*q + 1))/pi',
@@ -54,6 +54,9 @@ CLOSED_FORMS = {
     'two_point': '2*asin(2*b/(2*a + 1))/pi',
     'two_point_prime': '4/(pi*sqrt((2*a - 2*b + 1)*(2*a + 2*b + 1)))',
 }
+#: Where the Gaussian expectations exist: one-point q < bound, two-point
+#: a + |b| < bound (kernel -> (exact bound, float)); absent: everywhere.
+DOMAIN = {}
 #: How each closed form was derived.
 METHODS = {
     'one_point': "Price's theorem / heat equation",
@@ -78,25 +81,31 @@ def one_point_prime(q):
 def two_point(a, b):
     """I_φ[a, b] = E[φ(u1) φ(u2)] (Universal statistics Eq. (10), supplement (B.7), (B.11);
     Pathological spectra Eqs. (15)-(16))."""
-    return 2*numpy.arctan2(2*b, numpy.sqrt(numpy.maximum(4*a**2 + 4*a - 4*b**2 + 1, 0.0)))/numpy.pi
+    t0 = 2*b
+    t1 = 2*a + 1
+    return 2*numpy.arctan2(t0, numpy.sqrt(numpy.maximum((-t0 + t1)*(t0 + t1), 0.0)))/numpy.pi
 
 
 def two_point_prime(a, b):
     """I_φ'[a, b] = E[φ'(u1) φ'(u2)] (Universal statistics Eq. (12), supplement (B.8), (B.12);
     Pathological spectra Eq. (18))."""
-    return 4/(numpy.pi*numpy.sqrt(numpy.maximum(4*a**2 + 4*a - 4*b**2 + 1, 0.0)))
+    t0 = 2*b
+    t1 = 2*a + 1
+    return 4/(numpy.pi*numpy.sqrt(numpy.maximum((-t0 + t1)*(t0 + t1), 0.0)))
 
 
 def layer(a, b):
     """The four kernels at one layer, (a, b) = (q_1^l, q_2^l), common subexpressions shared:
     (E[φ(√a u)²], E[φ'(√a u)²], I_φ[a, b], I_φ'[a, b])."""
-    t0 = 4*a + 1
-    t1 = (1/numpy.sqrt(t0))
+    t0 = (1/numpy.sqrt(4*a + 1))
+    t1 = 2*a
     t2 = (1/numpy.pi)
     t3 = 2*t2
     t4 = 4*t2
-    t5 = numpy.sqrt(numpy.maximum(4*a**2 - 4*b**2 + t0, 0.0))
-    return t3*numpy.arctan(2*a*t1), t1*t4, t3*numpy.arctan2(2*b, t5), t4/t5
+    t5 = 2*b
+    t6 = t1 + 1
+    t7 = numpy.sqrt(numpy.maximum((-t5 + t6)*(t5 + t6), 0.0))
+    return t3*numpy.arctan(t0*t1), t0*t4, t3*numpy.arctan2(t5, t7), t4/t7
 
 
 def variance_map(q, sigma_w2, sigma_b2):

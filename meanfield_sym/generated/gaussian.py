@@ -3,7 +3,7 @@
 # Activation: gaussian
 #   φ(x) = exp(-x**2/2)
 #   fingerprint e7785c42d990
-# Printed by meanfield_sym.kernels.printing (derivation code 4057321059ec, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code 3ab4c7832597, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen gaussian --out meanfield_sym/generated/gaussian.py
 # -------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ FINGERPRINT = 'e7785c42d990'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.provider.derivation_digest).
-DERIVATION = '4057321059ec'
+DERIVATION = '3ab4c7832597'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': '1/sqrt(2*q + 1)',
@@ -54,6 +54,9 @@ CLOSED_FORMS = {
     'two_point': '1/sqrt((a - b + 1)*(a + b + 1))',
     'two_point_prime': 'b/((a - b + 1)*(a + b + 1))**(3/2)',
 }
+#: Where the Gaussian expectations exist: one-point q < bound, two-point
+#: a + |b| < bound (kernel -> (exact bound, float)); absent: everywhere.
+DOMAIN = {}
 #: How each closed form was derived.
 METHODS = {
     'one_point': 'Gaussian integrals',

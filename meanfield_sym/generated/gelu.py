@@ -3,7 +3,7 @@
 # Activation: gelu
 #   φ(x) = x*(erf(sqrt(2)*x/2) + 1)/2
 #   fingerprint 4dbd2d1c9edf
-# Printed by meanfield_sym.kernels.printing (derivation code 4057321059ec, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code 3ab4c7832597, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen gelu --out meanfield_sym/generated/gelu.py
 # -------------------------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ FINGERPRINT = '4dbd2d1c9edf'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.provider.derivation_digest).
-DERIVATION = '4057321059ec'
+DERIVATION = '3ab4c7832597'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': (
@@ -72,6 +72,9 @@ CLOSED_FORMS = {
         '1)*(a + b + 1))*(a + 1)) + asin(b/(a + 1))/(2*pi) + 1/4'
     ),
 }
+#: Where the Gaussian expectations exist: one-point q < bound, two-point
+#: a + |b| < bound (kernel -> (exact bound, float)); absent: everywhere.
+DOMAIN = {}
 #: How each closed form was derived.
 METHODS = {
     'one_point': "Price's theorem / heat equation",
@@ -192,27 +195,30 @@ def tangent_moments(q):
     t4 = 12*t3
     t5 = ((q**2)**2)
     t6 = 4*t5
-    t7 = 2*q + 1
-    t8 = numpy.sqrt(t7)
-    t9 = q*t8
-    t10 = t1*t8
-    t11 = t3*t8
-    t12 = numpy.arctan(t8/q)
-    t13 = numpy.pi - t12
-    t14 = q/numpy.pi
-    t15 = 8*numpy.pi
-    t16 = q**5
-    t17 = numpy.arctan(q/t8)
-    t18 = 16*t17
+    t7 = numpy.sqrt(2*q + 1)
+    t8 = q*t7
+    t9 = t1*t7
+    t10 = t3*t7
+    t11 = numpy.arctan(t7/q)
+    t12 = numpy.pi - t11
+    t13 = q/numpy.pi
+    t14 = 8*q
+    t15 = 25*t1
+    t16 = 38*t3
+    t17 = 28*t5
+    t18 = q**5
+    t19 = 8*t18
+    t20 = numpy.arctan(q/t7)
+    t21 = 16*t20
     return (
         (
-            (1/2)*t14*(t0*t13 + 11*t10 + 4*t11 - t12 + t13*t2 + t13*t4 + t13*t6 + 5*t9 +
+            (1/2)*t13*(t0*t12 + 4*t10 - t11 + t12*t2 + t12*t4 + t12*t6 + 5*t8 + 11*t9 +
             numpy.pi)/(t0 + t2 + t4 + t6 + 1)
         ),
         (
-            (1/4)*t14*(q*t15 + q*t18 + 50*t1*t17 + 25*numpy.pi*t1 + 76*t10 + 78*t11 + t15*t16 +
-            t16*t18 + 76*t17*t3 + 56*t17*t5 + 2*t17 + 38*numpy.pi*t3 + 16*t5*t8 + 28*numpy.pi*t5 +
-            22*t9 + numpy.pi)/((t7**2*t7)*(q + 1)**2)
+            (1/4)*t13*(q*t21 + 50*t1*t20 + 78*t10 + numpy.pi*t14 + numpy.pi*t15 + numpy.pi*t16 +
+            numpy.pi*t17 + t18*t21 + numpy.pi*t19 + 76*t20*t3 + 56*t20*t5 + 2*t20 + 16*t5*t7 +
+            22*t8 + 76*t9 + numpy.pi)/(t14 + t15 + t16 + t17 + t19 + 1)
         ),
     )
 

@@ -3,7 +3,7 @@
 # Activation: leaky_relu  (slope=1/100)
 #   φ(x) = 99*x*Heaviside(x)/100 + x/100
 #   fingerprint 09ddd581c50f
-# Printed by meanfield_sym.kernels.printing (derivation code 4057321059ec, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code 3ab4c7832597, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen leaky_relu --param slope=1/100 --out \
 #     meanfield_sym/generated/leaky_relu.py
@@ -48,7 +48,7 @@ FINGERPRINT = '09ddd581c50f'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.provider.derivation_digest).
-DERIVATION = '4057321059ec'
+DERIVATION = '3ab4c7832597'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': '10001*q/20000',
@@ -56,6 +56,9 @@ CLOSED_FORMS = {
     'two_point': '(19602*b*asin(b/a) + 10201*pi*b + 19602*sqrt((a - b)*(a + b)))/(40000*pi)',
     'two_point_prime': '(19602*asin(b/a) + 10201*pi)/(40000*pi)',
 }
+#: Where the Gaussian expectations exist: one-point q < bound, two-point
+#: a + |b| < bound (kernel -> (exact bound, float)); absent: everywhere.
+DOMAIN = {}
 #: How each closed form was derived.
 METHODS = {
     'one_point': "Price's theorem / heat equation",
@@ -80,15 +83,21 @@ def one_point_prime(q):
 def two_point(a, b):
     """I_φ[a, b] = E[φ(u1) φ(u2)] (Universal statistics Eq. (10), supplement (B.7), (B.11);
     Pathological spectra Eqs. (15)-(16))."""
-    t0 = numpy.sqrt(numpy.maximum((a - b)*(a + b), 0.0))
-    return (1/40000)*(19602*b*numpy.arctan2(b, t0) + 10201*numpy.pi*b + 19602*t0)/numpy.pi
+    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a
+    cp = (a + b)/a  # 1 + c, exact near c = -1
+    cm = (a - b)/a  # 1 - c, exact near c = 1
+    t0 = numpy.sqrt(numpy.maximum(cm*cp, 0.0))
+    return (1/40000)*a*(19602*c*numpy.arctan2(c, t0) + 10201*numpy.pi*c + 19602*t0)/numpy.pi
 
 
 def two_point_prime(a, b):
     """I_φ'[a, b] = E[φ'(u1) φ'(u2)] (Universal statistics Eq. (12), supplement (B.8), (B.12);
     Pathological spectra Eq. (18))."""
+    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a
+    cp = (a + b)/a  # 1 + c, exact near c = -1
+    cm = (a - b)/a  # 1 - c, exact near c = 1
     return (
-        (1/40000)*(19602*numpy.arctan2(b, numpy.sqrt(numpy.maximum((a - b)*(a + b), 0.0))) +
+        (1/40000)*(19602*numpy.arctan2(c, numpy.sqrt(numpy.maximum(cm*cp, 0.0))) +
         10201*numpy.pi)/numpy.pi
     )
 
@@ -96,11 +105,14 @@ def two_point_prime(a, b):
 def layer(a, b):
     """The four kernels at one layer, (a, b) = (q_1^l, q_2^l), common subexpressions shared:
     (E[φ(√a u)²], E[φ'(√a u)²], I_φ[a, b], I_φ'[a, b])."""
+    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a
+    cp = (a + b)/a  # 1 + c, exact near c = -1
+    cm = (a - b)/a  # 1 - c, exact near c = 1
     t0 = 10201*numpy.pi
-    t1 = numpy.sqrt(numpy.maximum((a - b)*(a + b), 0.0))
-    t2 = 19602*numpy.arctan2(b, t1)
+    t1 = numpy.sqrt(numpy.maximum(cm*cp, 0.0))
+    t2 = 19602*numpy.arctan2(c, t1)
     t3 = (1/40000)/numpy.pi
-    return (10001/20000)*a, 10001/20000, t3*(b*t0 + b*t2 + 19602*t1), t3*(t0 + t2)
+    return (10001/20000)*a, 10001/20000, a*t3*(c*t0 + c*t2 + 19602*t1), t3*(t0 + t2)
 
 
 def variance_map(q, sigma_w2, sigma_b2):

@@ -3,7 +3,7 @@
 # Activation: relu
 #   φ(x) = x*Heaviside(x)
 #   fingerprint ac7b5a5e472c
-# Printed by meanfield_sym.kernels.printing (derivation code 4057321059ec, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code 3ab4c7832597, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen relu --out meanfield_sym/generated/relu.py
 # -------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ FINGERPRINT = 'ac7b5a5e472c'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.provider.derivation_digest).
-DERIVATION = '4057321059ec'
+DERIVATION = '3ab4c7832597'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': 'q/2',
@@ -54,6 +54,9 @@ CLOSED_FORMS = {
     'two_point': '(b*acos(-b/a) + sqrt(a**2 - b**2))/(2*pi)',
     'two_point_prime': 'acos(-b/a)/(2*pi)',
 }
+#: Where the Gaussian expectations exist: one-point q < bound, two-point
+#: a + |b| < bound (kernel -> (exact bound, float)); absent: everywhere.
+DOMAIN = {}
 #: How each closed form was derived.
 METHODS = {
     'one_point': "Price's theorem / heat equation",
@@ -78,26 +81,33 @@ def one_point_prime(q):
 def two_point(a, b):
     """I_φ[a, b] = E[φ(u1) φ(u2)] (Universal statistics Eq. (10), supplement (B.7), (B.11);
     Pathological spectra Eqs. (15)-(16))."""
-    t0 = -b
-    t1 = numpy.sqrt(numpy.maximum((a + b)*(a + t0), 0.0))
-    return (1/2)*(b*numpy.arctan2(t1, t0) + t1)/numpy.pi
+    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a
+    cp = (a + b)/a  # 1 + c, exact near c = -1
+    cm = (a - b)/a  # 1 - c, exact near c = 1
+    t0 = numpy.sqrt(numpy.maximum(cm*cp, 0.0))
+    return (1/2)*a*(c*numpy.arctan2(t0, -c) + t0)/numpy.pi
 
 
 def two_point_prime(a, b):
     """I_φ'[a, b] = E[φ'(u1) φ'(u2)] (Universal statistics Eq. (12), supplement (B.8), (B.12);
     Pathological spectra Eq. (18))."""
-    t0 = -b
-    return (1/2)*numpy.arctan2(numpy.sqrt(numpy.maximum((a + b)*(a + t0), 0.0)), t0)/numpy.pi
+    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a
+    cp = (a + b)/a  # 1 + c, exact near c = -1
+    cm = (a - b)/a  # 1 - c, exact near c = 1
+    return (1/2)*numpy.arctan2(numpy.sqrt(numpy.maximum(cm*cp, 0.0)), -c)/numpy.pi
 
 
 def layer(a, b):
     """The four kernels at one layer, (a, b) = (q_1^l, q_2^l), common subexpressions shared:
     (E[φ(√a u)²], E[φ'(√a u)²], I_φ[a, b], I_φ'[a, b])."""
-    t0 = -b
-    t1 = numpy.sqrt(numpy.maximum((a + b)*(a + t0), 0.0))
-    t2 = numpy.arctan2(t1, t0)
-    t3 = (1/2)/numpy.pi
-    return (1/2)*a, 1/2, t3*(b*t2 + t1), t2*t3
+    c = b/a  # homogeneous kernel: a^k I(1, c), no overflow in a
+    cp = (a + b)/a  # 1 + c, exact near c = -1
+    cm = (a - b)/a  # 1 - c, exact near c = 1
+    t0 = (1/2)*a
+    t1 = (1/numpy.pi)
+    t2 = numpy.sqrt(numpy.maximum(cm*cp, 0.0))
+    t3 = numpy.arctan2(t2, -c)
+    return t0, 1/2, t0*t1*(c*t3 + t2), (1/2)*t1*t3
 
 
 def variance_map(q, sigma_w2, sigma_b2):
