@@ -38,7 +38,8 @@ from meanfield_sym.activation.function import Activation, get_activation
 from meanfield_sym.citations import KERNEL_EQUATIONS, KERNEL_LABELS
 from meanfield_sym.kernels.kernel_set import derive, kernels_for
 from meanfield_sym.kernels.printing import WIDTH, wrap_string
-from meanfield_sym.kernels.provider import SHIPPED, derivation_digest
+from meanfield_sym.kernels.digest import derivation_digest
+from meanfield_sym.kernels.provider import SHIPPED
 from meanfield_sym.kernels.symbols import KERNEL_NAMES
 
 __all__ = ["SHIPPED", "GENERATED_DIR", "GeneratedModule", "generate_module", "write_module",
@@ -159,7 +160,7 @@ def generate_module(activation, command: str | None = None, fresh: bool = False,
         f"FINGERPRINT = {act.fingerprint!r}",
         f"SYMPY_VERSION = {sp.__version__!r}",
         "#: Digest of the derivation code that printed this module (see",
-        "#: meanfield_sym.kernels.provider.derivation_digest).",
+        "#: meanfield_sym.kernels.digest.derivation_digest).",
         f"DERIVATION = {digest!r}",
         "#: Closed forms as derived (before the evaluation rewrites); None: no closed form.",
         "CLOSED_FORMS = {",

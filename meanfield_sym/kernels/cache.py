@@ -4,7 +4,7 @@ Entries live in ``$MEANFIELD_SYM_CACHE`` or, by default, the user's cache direct
 (``$XDG_CACHE_HOME/meanfield_sym`` or ``~/.cache/meanfield_sym``), one file per key.  A key is
 the SHA-256 of what determines the content: the canonical expression (``srepr``), its parameters,
 the package version and the digest of the derivation code
-(:func:`meanfield_sym.kernels.provider.derivation_digest`), so a new release or an edited engine
+(:func:`meanfield_sym.kernels.digest.derivation_digest`), so a new release or an edited engine
 never reads an old entry.
 
 Files are written atomically (a temporary file renamed into place) and signed with an HMAC under
@@ -17,8 +17,8 @@ again.
 >>> d = tempfile.mkdtemp()
 >>> os.environ["MEANFIELD_SYM_CACHE"] = d
 >>> key = entry_key("example", {"x": 1})
->>> store(key, {"value": 42}); load(key)
-{'value': 42}
+>>> store(key, {"value": 42}), load(key)
+(True, {'value': 42})
 >>> open(os.path.join(d, key + ".pkl"), "ab").write(b"tampered") and load(key) is None
 True
 >>> del os.environ["MEANFIELD_SYM_CACHE"]
@@ -52,7 +52,7 @@ def entry_key(kind: str, content) -> str:
     """A hex key from the kind of entry and what determines it (any ``repr``-able data),
     the package version and the derivation code's digest."""
     from meanfield_sym import __version__
-    from meanfield_sym.kernels.provider import derivation_digest
+    from meanfield_sym.kernels.digest import derivation_digest
     text = repr((kind, content, __version__, derivation_digest()))
     return f"{kind}-" + hashlib.sha256(text.encode()).hexdigest()[:32]
 

@@ -28,7 +28,7 @@ from meanfield_sym.kernels.engine import NoClosedForm, gaussian_mean, is_element
     split_terms, two_point_expectation
 from meanfield_sym.kernels.forms import readable
 from meanfield_sym.kernels.printing import compile_source, kernel_source
-from meanfield_sym.kernels.provider import Kernels
+from meanfield_sym.kernels.checked import Kernels
 from meanfield_sym.kernels.symbols import A, B, KERNEL_NAMES, Q
 
 __all__ = ["KernelSet", "kernels_for", "derive", "DEFAULT_BUDGET", "MAX_OPS"]
@@ -141,7 +141,7 @@ class KernelSet:
 
     def tangent_moments(self, q):
         """E[u φ φ'] and E[u² φ'²] for u ~ N(0, q) (see :meth:`Kernels.tangent_moments
-        <meanfield_sym.kernels.provider.Kernels.tangent_moments>`)."""
+        <meanfield_sym.kernels.checked.Kernels.tangent_moments>`)."""
         return self.numeric.tangent_moments(q)
 
     def mpmath_function(self, name):

@@ -913,7 +913,7 @@ def tangent_moments(activation, q) -> dict:
     ``u_phi_dphi = E[u φ(u) φ'(u)]`` and ``u2_dphi2 = E[u² φ'(u)²]`` by the float64
     quadrature, split at the kinks, error-checked (the route for activations whose one-point
     kernels have no closed form; otherwise the printed derivatives of the kernels serve, see
-    :meth:`meanfield_sym.kernels.provider.Kernels.tangent_moments`).  ``u2_dphi2`` and ``dphi2`` are ``inf`` when φ' has
+    :meth:`meanfield_sym.kernels.checked.Kernels.tangent_moments`).  ``u2_dphi2`` and ``dphi2`` are ``inf`` when φ' has
     point masses (δ² is not integrable).
 
     Identity (differentiate ``E[φ(√q z)²]`` in q): ``u_phi_dphi = q · d phi2/dq``.

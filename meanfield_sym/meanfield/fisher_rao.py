@@ -62,7 +62,7 @@ def fisher_rao_tangent(activation, sigma_w2, sigma_b2, depth: int, qhat1_0=1.0,
         E[z^2] &= E[φ^2] + 2\\tfrac{c}{q} E[uφφ'] + \\tfrac{c^2}{q^2} E[u^2φ'^2]
                   + \\big(r - \\tfrac{c^2}{q}\\big) E[φ'^2]
 
-    (:meth:`Kernels.tangent_moments <meanfield_sym.kernels.provider.Kernels.tangent_moments>`).  Checks: for bias-free positively homogeneous φ (ReLU, leaky
+    (:meth:`Kernels.tangent_moments <meanfield_sym.kernels.checked.Kernels.tangent_moments>`).  Checks: for bias-free positively homogeneous φ (ReLU, leaky
     ReLU, linear) Euler's theorem gives ``D = L f`` and the recursion gives
     ``c^l = l q^l``, ``r^l = l² q^l``; for linear networks it is exact at any width.
 
