@@ -7,9 +7,9 @@ Printed:  m_λ = Cκ₁/M (Thm 1), s_λ = Cα((T−1)/T κ₂² + κ₁²/T) (Th
 Witness:  exact spectra of sampled networks (meanfield_sym.witnesses.finite_width: Gram-matrix dual of
           the FIM, P the exact parameter count), the Fig. 1 settings of the paper: L = 3,
           C = 1, T = N = 100 Gaussian inputs, tanh (3, 0.64), ReLU (2, 0.1), linear (1, 0.1).
-Verdict:  meanfield_sym.verdicts.sweeps.agreement (extrapolation a + c/M of the per-network ratios,
-          |a − 1| ≤ 4 se(a)); HOLDS / MISPRINT (the networks confirm the corrected form) /
-          UNDECIDED.
+Witness:  meanfield_sym.verdicts.sweeps.mc_witness (extrapolation a + c·M^-p of the per-network
+          ratios with p fixed in advance per statistic, |a − 1| ≤ 4 se(a)); the verdict is the
+          one judge's (meanfield_sym.verdicts.judge.judge).
 """
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ import numpy as np
 
 from meanfield_sym import meanfield as S
 from meanfield_sym.verdicts.sweeps import mc_check, mc_collect
-from meanfield_sym.verdicts.record import HOLDS, UNDECIDED, CheckResult, run_script
+from meanfield_sym.verdicts.judge import Witness, judge
+from meanfield_sym.verdicts.record import CheckResult, run_script
 
 SLOW = True
 PAPER = "Universal statistics"
@@ -66,20 +67,23 @@ def checks() -> list[CheckResult]:
         tag = f"MC-US-{{}}-{act}"
         out.append(mc_check(id=tag.format("T1"), paper=PAPER, equation="Thm 1; supp. (A.12)",
                             what=f"m_λ = Cκ₁/M on {act} networks", data=d, name="mean",
-                            printed_form="printed"))
+                            printed_form="printed", statistic="mean", key="Thm 1"))
         out.append(mc_check(id=tag.format("T3"), paper=PAPER,
                             equation="Thm 3; supp. (A.25), (A.33)",
                             what=f"s_λ = Cα((T−1)/T κ₂² + κ₁²/T) on {act} networks", data=d,
-                            name="second_moment", printed_form="printed"))
+                            name="second_moment", printed_form="printed",
+                            statistic="second_moment", key="Thm 3"))
         out.append(mc_check(id=tag.format("T4"), paper=PAPER, equation="Thm 4; supp. A.4 (i)",
                             what=f"λ_max = α((T−1)/T κ₂ + κ₁/T)M on {act} networks", data=d,
-                            name="lambda_max", printed_form="printed"))
+                            name="lambda_max", printed_form="printed",
+                            statistic="lambda_max", key="Thm 4"))
         out.append(mc_check(
             id=tag.format("A37"), paper=PAPER, equation="supp. (A.37), end of A.4 (ii)",
             what=f"λ_max = ((T−1)/T κ₂ + κ₁/T)M as printed (no α) on {act} networks", data=d,
             name="lambda_max_A37", printed_form="printed", corrected_form="corrected",
             printed="((T-1)/T*kappa2 + kappa1/T)*M",
-            corrected="alpha*((T-1)/T*kappa2 + kappa1/T)*M",
+            corrected="alpha*((T-1)/T*kappa2 + kappa1/T)*M", statistic="lambda_max",
+            key="(A.37)",
             note="α = L − 1 = 2 here, so the two forms differ by a factor 2 (symbolic verdict "
                  "US-A37 in stats_fim)"))
         # Corollary 2: a bound, checked network by network
@@ -93,14 +97,21 @@ def checks() -> list[CheckResult]:
                     lines.append(f"k = {f:g}·λ_max: max count {int(cnt.max())} vs bound "
                                  f"{bnd.min():.4g}")
         ok = worst <= 1.0
-        out.append(CheckResult(
-            tag.format("C2"), PAPER, "Cor. 2; supp. (A.16)",
-            f"#(λ ≥ k) ≤ ακ₁CM/k on {act} networks", HOLDS if ok else UNDECIDED,
-            "alpha*kappa1*C*M/k", "alpha*kappa1*C*M/k",
-            f"{d.label}; every sampled network (widths {sorted(d.values['mean'])}, "
-            f"{sum(len(v) for v in d.values['mean'].values())} networks) and threshold: "
-            f"largest count/bound = {worst:.3g} (≤ 1 required); at the largest width: "
-            + "; ".join(lines), consistent=ok))
+        nets = sum(len(v) for v in d.values['mean'].values())
+        out.append(judge(
+            id=tag.format("C2"), paper=PAPER, equation="Cor. 2; supp. (A.16)", key="Cor. 2",
+            kind="bound", what=f"#(λ ≥ k) ≤ ακ₁CM/k on {act} networks",
+            printed="#(λ ≥ k) ≤ ακ₁CM/k", derived="#(λ ≥ k) ≤ min(ακ₁CM/k, CN)", equal=True,
+            how="Markov's inequality with Theorem 1 gives the printed bound; the rank CN is the "
+                "other (trivial) bound",
+            definitions=[],
+            witnesses=[Witness("finite-width", f"{d.label}; every sampled network (widths "
+                               f"{sorted(d.values['mean'])}, {nets} networks) and threshold "
+                               f"k ∈ {COUNT_FRACTIONS}·λ_max: count/bound", True, bool(ok),
+                               bool(ok), {"largest count/bound": round(worst, 4),
+                                          "at the largest width": "; ".join(lines)},
+                               violation=not ok)],
+            argument="A bound checked network by network."))
     return out
 
 

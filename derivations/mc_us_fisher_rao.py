@@ -69,17 +69,20 @@ def checks() -> list[CheckResult]:
             what=f"⟨‖θ‖_FR⟩ = Cσ_w²(α/α_min)Cκ₁ at uniform width, {act} networks", data=d,
             name="fr", printed_form="printed", corrected_form="tangent",
             printed="C*sigma_w2*(alpha/alpha_min)*C*kappa1",
-            corrected="C*r^L (tangent recursion, see script docstring)",
-            note="stats_fim's symbolic correction (one C, i.e. (A.50)) is judged in "
+            corrected="C*r^L (tangent recursion, see script docstring)", statistic="norm",
+            key="Thm 5",
+            note="The printed inequality is judged as its equality case (supplement after (A.50): "
+                 "'When all α_l take the same value … the equality holds'). stats_fim's symbolic correction (one C, i.e. (A.50)) is judged in "
                  f"MC-US-A50-{act}"))
         out.append(mc_check(
             id=f"MC-US-A50-{act}", paper=PAPER, equation="supp. (A.46)–(A.50)",
             what=f"⟨‖θ‖_FR⟩ = σ_w² C Σ q̃^l q̂^(l−1), {act} networks", data=d, name="fr",
             printed_form="A50", corrected_form="tangent",
             printed="sigma_w2*C*Sum(qtilde^l*qhat^(l-1))",
-            corrected="C*r^L (tangent recursion, see script docstring)",
-            note="not a typo: (A.46)–(A.47) drop the correlation of F(θ) with the weights it "
-                 "multiplies. meanfield_sym.meanfield.fisher_rao implements the tangent "
+            corrected="C*r^L (tangent recursion, see script docstring)", statistic="norm",
+            key="(A.50)",
+            note="(A.46)–(A.47) drop the correlation of F(θ) with the weights it "
+                 "multiplies, a derivation error. meanfield_sym.meanfield.fisher_rao implements the tangent "
                  "recursion (fisher_rao_printed keeps (A.50))"))
     return out
 

@@ -1,7 +1,9 @@
-"""``meanfield-sym verify``: run every derivation script and print the verdict table.
+"""``meanfield-sym verify``: run every derivation script and print the verdicts.
 
-Exit status 0 when every check reached a verdict and the toolkit's own witnesses agreed with each
-other (derivation vs quadrature vs finite width); 1 when the toolkit is inconsistent.
+Exit status 0 when the run is consistent; 1 when a record's witnesses contradict its
+derivation, when two records about the same equation reach contradictory verdicts (HOLDS and
+MISPRINT), or when a bound record's witness violates the bound beyond its error (each named on
+stderr); 2 for a usage error (e.g. ``--only`` naming no script).
 """
 from __future__ import annotations
 
@@ -16,16 +18,30 @@ def add_parser(sub):
                    help="also run the slow scripts (finite-width Monte Carlo verdicts)")
     p.add_argument("--only", metavar="NAME", action="append", default=[],
                    help="run only scripts whose name contains NAME (repeatable)")
+    p.add_argument("--wide", action="store_true",
+                   help="one line per record (no wrapping) instead of one block per record")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from meanfield_sym.verdicts.record import (MISPRINT, discover_scripts, format_table, results_to_json)
     import time
 
+    from meanfield_sym.verdicts.record import (consistency_problems, discover_scripts,
+                                               format_table, results_to_json, summary_line)
+
+    mods = discover_scripts(include_slow=args.slow)
+    if args.only:
+        known = [m.__name__.rsplit(".", 1)[-1] for m in mods]
+        for o in args.only:
+            if not any(o in n for n in known):
+                slow = [m.__name__.rsplit(".", 1)[-1] for m in discover_scripts(True)
+                        if getattr(m, "SLOW", False) and o in m.__name__.rsplit(".", 1)[-1]]
+                hint = f" (slow, needs --slow: {', '.join(slow)})" if slow else ""
+                raise ValueError(f"--only {o!r} names no derivation script{hint}; known "
+                                 "scripts: " + ", ".join(known))
     start = time.perf_counter()
     results = []
-    for mod in discover_scripts(include_slow=args.slow):
+    for mod in mods:
         name = mod.__name__.rsplit(".", 1)[-1]
         if args.only and not any(o in name for o in args.only):
             continue
@@ -37,17 +53,9 @@ def run(args) -> int:
     if args.json:
         print(results_to_json(results))
     else:
-        print(format_table(results))
-        mis = [r for r in results if r.verdict == MISPRINT]
-        if mis:
-            print("\nMisprints (corrected forms):")
-            for r in mis:
-                print(f"  {r.id} {r.paper} {r.equation}: printed {r.printed}  ->  {r.corrected}")
-        counts = {v: sum(r.verdict == v for r in results) for v in ("HOLDS", "MISPRINT",
-                                                                      "UNDECIDED")}
-        print(f"\n{len(results)} checks: {counts['HOLDS']} hold, {counts['MISPRINT']} misprints, "
-              f"{counts['UNDECIDED']} undecided; {seconds:.1f} s")
-    bad = [r for r in results if not r.consistent]
-    for r in bad:
-        print(f"meanfield-sym verify: INCONSISTENT {r.id}: {r.evidence}", file=sys.stderr)
-    return 1 if bad else 0
+        print(format_table(results, wide=args.wide))
+        print("\n" + summary_line(results, seconds))
+    problems = consistency_problems(results)
+    for p in problems:
+        print(f"meanfield-sym verify: {p}", file=sys.stderr)
+    return 1 if problems else 0

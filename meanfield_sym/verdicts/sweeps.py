@@ -8,7 +8,7 @@ This module joins the two sides the project keeps apart:
   networks),
 
 by sampling ``K`` networks at each of several widths M and comparing.  The comparison is
-turned into a verdict by :func:`agreement` / :func:`judge`, used by the Monte Carlo derivation
+turned into a finite-width witness by :func:`agreement` / :func:`mc_witness`, used by the Monte Carlo derivation
 scripts ``derivations/mc_*.py`` (``meanfield-sym verify --slow``).
 
 The verdict rule
@@ -31,8 +31,9 @@ against log M is reported too: theory expects −1 (O(1/M) bias) to −1/2 (O(M^
 it "shrinks" when below −1/4 with a 2σ margin, and when every deviation lies within
 ``Z_CRIT`` standard errors it is "at the noise floor", where a slope carries no information.
 
-Both the *printed* and the *corrected* form of a formula are judged this way; see
-:func:`judge` for how the pair becomes HOLDS / MISPRINT / UNDECIDED.
+Both the *printed* and the *corrected* form of a formula are tested this way; the result is a
+finite-width witness (:func:`mc_witness`) handed to the one judge
+(:func:`meanfield_sym.verdicts.judge.judge`).
 
 Examples
 --------
@@ -60,7 +61,7 @@ from meanfield_sym.activation.function import get_activation
 
 __all__ = [
     "QUANTITIES", "Z_CRIT", "SE_FLOOR_REL", "SweepSettings", "SweepResult", "seed_for",
-    "width_sweep", "theory_for", "measure", "Agreement", "agreement", "judge", "format_rows",
+    "width_sweep", "theory_for", "measure", "Agreement", "agreement", "mc_witness", "CORRECTION_POWER", "format_rows",
     "plot_sweep", "gradient_descent", "make_figures", "progress_bar",
 ]
 
@@ -296,7 +297,7 @@ class SweepResult:
     raw: dict
 
     def to_json(self) -> dict:
-        """``{"settings": {...}, "rows": [...]}`` (issue 4's contract)."""
+        """``{"settings": {...}, "rows": [...]}``."""
         return {"settings": self.settings.to_json(), "rows": self.rows}
 
     def ratios(self, quantity: str) -> dict:
@@ -438,14 +439,22 @@ def _fit(widths, y, s, power):
     return float(a), float(c), float(math.sqrt(cov[0, 0]) * infl), chi2
 
 
+#: The finite-size correction of each kind of statistic, fixed in advance from the theory:
+#: means, traces and second moments are sums over O(M) units whose order parameters carry
+#: O(1/M) corrections (and the parameter count P an O(1/M) relative correction): p = 1.  The
+#: largest eigenvalue is a spectral edge, shifted by O(M^{-1/2}) fluctuations of the Gram
+#: matrix: p = 1/2.
+CORRECTION_POWER = {"mean": 1.0, "second_moment": 1.0, "trace": 1.0, "lambda_max": 0.5,
+                    "constant": 1.0, "norm": 1.0}
+
+
 def agreement(ratios: Mapping[int, Sequence[float]], z_crit: float = Z_CRIT,
-              powers: Sequence[float] = (1.0, 0.5)) -> Agreement:
+              power: float = 1.0) -> Agreement:
     """Judge per-network ratios ``{width: [experiment/theory per seed]}`` (see module doc).
 
-    The finite-width correction is fitted as c·M^(−p) for each p in ``powers`` in turn
-    (p = 1: traces and order parameters; p = 1/2: spectral edges driven by O(M^{-1/2}) random
-    fluctuations, e.g. the Marchenko–Pastur edge of an input Gram matrix); the first p whose
-    extrapolation agrees is reported, else the first p.
+    The finite-width correction is fitted as c·M^(−p) with the exponent ``power`` fixed in
+    advance by the kind of statistic (:data:`CORRECTION_POWER`: p = 1 for traces and order
+    parameters, p = 1/2 for spectral edges); it is never chosen after the fit.
 
     Examples
     --------
@@ -459,8 +468,8 @@ def agreement(ratios: Mapping[int, Sequence[float]], z_crit: float = Z_CRIT,
     widths = sorted(int(w) for w in ratios)
     if not widths:
         raise ValueError("agreement needs at least one width")
-    if not powers:
-        raise ValueError("powers must name at least one correction exponent")
+    if not (power > 0):
+        raise ValueError("power must be a positive correction exponent")
     rbar, se, ks = [], [], []
     for w in widths:
         r = np.asarray(ratios[w], dtype=float).ravel()
@@ -491,55 +500,25 @@ def agreement(ratios: Mapping[int, Sequence[float]], z_crit: float = Z_CRIT,
     margin = 2 * (slope_se if np.isfinite(slope_se) else 0.0)
     shrinks = bool(np.isfinite(slope) and slope + margin < SHRINK_SLOPE)
     grows = bool(np.isfinite(slope) and slope - margin > 0 and not within)
-    fits = []
-    for p in powers:
-        a, c, a_se, chi2 = _fit(widths, y, s, float(p))
-        z = float((a - 1.0) / a_se)
-        fits.append((abs(z) <= z_crit, float(p), a, a_se, c, z, chi2))
-    best = next((f for f in fits if f[0]), fits[0])
-    ok, p, a, a_se, c, z, chi2 = best
-    holds = bool(ok and not grows)
+    p = float(power)
+    a, c, a_se, chi2 = _fit(widths, y, s, p)
+    z = float((a - 1.0) / a_se)
+    holds = bool(abs(z) <= z_crit and not grows)
     return Agreement(tuple(widths), tuple(rbar), tuple(se), tuple(ks), a, a_se, c, z, chi2,
                      slope, slope_se, within, shrinks, holds, p)
 
 
-def judge(printed: Agreement, corrected: Agreement | None = None) -> tuple[str, bool, str]:
-    """Verdict from the networks' agreement with the printed and the corrected form.
-
-    Returns ``(verdict, consistent, reason)``:
-
-    * printed agrees (and the corrected form, if any, too or none was needed): ``HOLDS``;
-      when a corrected form exists and *also* agrees, the networks cannot tell the two apart:
-      ``UNDECIDED`` (choose settings where they differ);
-    * printed disagrees, corrected agrees: ``MISPRINT`` (the networks confirm the correction);
-    * printed disagrees and there is no corrected form, or the corrected form disagrees too:
-      ``UNDECIDED`` with ``consistent=False`` — the toolkit's own theory contradicts its
-      witness, which must be investigated;
-    * printed agrees but the toolkit's corrected form does not: ``UNDECIDED``,
-      ``consistent=False``.
-
-    Examples
-    --------
-    >>> good = agreement({100: [1.0, 1.01, 0.99], 200: [1.0, 0.995, 1.005]})
-    >>> bad = agreement({100: [2.0, 2.02, 1.98], 200: [2.0, 1.99, 2.01]})
-    >>> judge(bad, good)[:2], judge(good)[:2], judge(bad)[:2]
-    (('MISPRINT', True), ('HOLDS', True), ('UNDECIDED', False))
-    """
-    from meanfield_sym.verdicts.record import HOLDS, MISPRINT, UNDECIDED
-    if corrected is None:
-        if printed.holds:
-            return HOLDS, True, "the networks agree with the printed form"
-        return (UNDECIDED, False, "the networks disagree with the printed form and the toolkit "
-                "has no other form: the toolkit's theory contradicts its witness")
-    if printed.holds and corrected.holds:
-        return (UNDECIDED, True, "the networks agree with both forms: these settings cannot "
-                "distinguish them")
-    if corrected.holds:
-        return MISPRINT, True, "the networks reject the printed form and confirm the corrected one"
-    if printed.holds:
-        return (UNDECIDED, False, "the networks agree with the printed form but reject the "
-                "toolkit's corrected form")
-    return (UNDECIDED, False, "the networks reject both the printed and the corrected form")
+def agreement_json(ag: Agreement, experiment=None, theory=None) -> dict:
+    """Per width: mean ratio, its standard error and K; the fit and the z-score."""
+    out = {"per_width": [{"M": w, "networks": k, "mean_ratio": r, "stderr": s_}
+                         for w, r, s_, k in zip(ag.widths, ag.ratio, ag.stderr, ag.seeds)],
+           "fit": {"form": "a + c·M^-p", "p": ag.power, "a": ag.intercept,
+                   "a_stderr": ag.intercept_se, "c": ag.correction, "chi2_dof": ag.chi2_dof},
+           "z": ag.z, "agrees": ag.holds}
+    if experiment is not None:
+        for row, (e_m, e_s), th in zip(out["per_width"], experiment, theory):
+            row.update({"experiment_mean": e_m, "experiment_stderr": e_s, "theory": th})
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -547,7 +526,7 @@ def judge(printed: Agreement, corrected: Agreement | None = None) -> tuple[str, 
 # ---------------------------------------------------------------------------------------------
 #: Networks per width for the verdict scripts: the per-network spread of the statistics falls
 #: like M^{-1/2}, so K ∝ 1/M (floored) gives comparable standard errors at every width.
-DEFAULT_SEEDS = {250: 16, 500: 10, 1000: 6, 2000: 5}
+DEFAULT_SEEDS = {250: 16, 500: 12, 1000: 8, 1500: 8}
 
 
 @dataclass
@@ -608,28 +587,86 @@ def mc_collect(label: str, activation, *, sigma_w2, sigma_b2, depth: int, sample
     return MCData(label, values, time.perf_counter() - t0)
 
 
+def mc_witness(data: MCData, name: str, derived_form: str, printed_forms: Sequence[str],
+               statistic: str, what: str = "", side: str | None = None):
+    """A finite-width :class:`~meanfield_sym.verdicts.judge.Witness` from per-network ratios.
+
+    The correction exponent comes from :data:`CORRECTION_POWER` (``statistic``), fixed before
+    any fit.  ``side`` ("lower"/"upper") makes it a bound witness: the form is the bound, it
+    "agrees" when the extrapolated ratio experiment/bound is on the right side of 1 within
+    Z_CRIT se, and ``violation`` is set when it is on the wrong side beyond that."""
+    from meanfield_sym.verdicts.judge import Witness
+    p = CORRECTION_POWER[statistic]
+    forms = [derived_form] + [f for f in printed_forms if f != derived_form]
+    ags = {f: agreement(data.ratios(name, f), power=p) for f in forms}
+    widths = sorted(data.values[name])
+    exp = []
+    for M in widths:
+        e = data.experiment(name, M)
+        exp.append((float(np.mean(e)), float(np.std(e, ddof=1) / math.sqrt(e.size))
+                    if e.size > 1 else 0.0))
+    table = {f: agreement_json(ags[f], exp, [float(np.mean(data.theory(name, f, M)))
+                                             for M in widths]) for f in forms}
+
+    def ok(ag):
+        if side == "lower":
+            return ag.intercept >= 1 - Z_CRIT * ag.intercept_se
+        if side == "upper":
+            return ag.intercept <= 1 + Z_CRIT * ag.intercept_se
+        return ag.holds
+    nums = {"widths": widths, "networks per width": [int(k) for k in ags[derived_form].seeds],
+            "correction": f"c·M^-{p:g} (fixed in advance for {statistic})"}
+    for f in forms:
+        nums[f"a ({f})"] = round(ags[f].intercept, 4)
+        nums[f"se(a) ({f})"] = round(ags[f].intercept_se, 4)
+        nums[f"z ({f})"] = round(ags[f].z, 2)
+    per = "; ".join(f"M = {M}: {m:.5g} ± {e:.2g}" for M, (m, e) in zip(widths, exp))
+    pr = [f for f in printed_forms if f != derived_form]
+    ap = ({f: ok(ags[f]) for f in pr} if len(pr) > 1 else ok(ags[pr[0]])) if pr else \
+        ok(ags[derived_form])
+    viol = bool(side and not ok(ags[derived_form]))
+    kind = ("bound: the extrapolated ratio experiment/bound must be "
+            + ("≥" if side == "lower" else "≤") + " 1 within " + f"{Z_CRIT:g} se") if side else \
+        f"|a − 1| ≤ {Z_CRIT:g} se(a)"
+    if side:
+        worst = (min if side == "lower" else max)(
+            float(np.min(r) if side == "lower" else np.max(r))
+            for r in data.ratios(name, derived_form).values())
+        nums["single-network extreme ratio"] = round(worst, 4)
+    return Witness("finite-width", f"{data.label}{'; ' + what if what else ''}; experiment "
+                   f"per width {per}; extrapolation a + c·M^-{p:g} of the per-network ratios, "
+                   f"{kind}", True, ok(ags[derived_form]), ap, nums, violation=viol,
+                   data=table)
+
+
 def mc_check(*, id: str, paper: str, equation: str, what: str, data: MCData, name: str,
              printed_form: str, corrected_form: str | None = None, printed=None, derived=None,
-             corrected=None, note: str = ""):
-    """A :class:`~meanfield_sym.verdicts.record.CheckResult` from the networks' agreement with
-    the printed form (theory values under ``printed_form``) and, if any, the corrected form.
+             corrected=None, note: str = "", statistic: str = "mean", key: str | None = None,
+             definitions=(), side: str | None = None, extra_witnesses=(), readings=None):
+    """A record judged by the one judge from the networks' agreement with the printed form
+    (theory values under ``printed_form``) and, if any, the corrected form.
 
-    The evidence lists the settings (``data.label``), each width's K, experiment mean ± se and
-    theory values, the fitted extrapolation, z-score and log-log slope of both forms."""
-    from meanfield_sym.verdicts.record import CheckResult
-    ap = agreement(data.ratios(name, printed_form))
-    ac = agreement(data.ratios(name, corrected_form)) if corrected_form else None
-    verdict, consistent, reason = judge(ap, ac)
-    forms = [printed_form] + ([corrected_form] if corrected_form else [])
-    ev = (f"{data.label}; {data.table(name, forms)}. Printed form: {ap.summary()}"
-          + (f". Corrected form: {ac.summary()}" if ac else "")
-          + f". Verdict rule: |a − 1| ≤ {Z_CRIT:g}·se(a) → {reason}"
-          + (f". {note}" if note else "") + f" [{data.seconds:.0f} s of sampling]")
-    return CheckResult(id, paper, equation, what, verdict,
-                       printed if printed is not None else printed_form,
-                       derived if derived is not None else (corrected_form or printed_form),
-                       ev, corrected=(corrected if corrected is not None else corrected_form)
-                       if verdict == "MISPRINT" else None, consistent=consistent)
+    The printed and corrected forms are compared on the theory values themselves (their
+    largest relative difference over the sampled networks): equal to 1e-12 means the printed
+    form is the derived one."""
+    from meanfield_sym.verdicts.judge import judge
+    derived_form = corrected_form or printed_form
+    w = mc_witness(data, name, derived_form, [printed_form], statistic, side=side)
+    if corrected_form:
+        diffs = [abs(t[printed_form] / t[corrected_form] - 1) for M in data.values[name]
+                 for _, t in data.values[name][M]]
+        diff = max(diffs)
+        equal, how = diff < 1e-12, (f"the printed and corrected forms differ by up to "
+                                    f"{diff:.1%} at the sampled networks")
+    else:
+        equal, how = True, "the printed form is the derived form"
+    return judge(id=id, paper=paper, equation=equation, what=what,
+                 printed=printed if printed is not None else printed_form,
+                 derived=derived if derived is not None else derived_form,
+                 corrected=corrected if corrected is not None else corrected_form,
+                 definitions=list(definitions), witnesses=[w, *extra_witnesses],
+                 key=key or equation, equal=equal, how=how, argument=note,
+                 kind="bound" if side else "formula", readings=readings)
 
 
 # ---------------------------------------------------------------------------------------------

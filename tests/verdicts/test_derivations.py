@@ -27,6 +27,8 @@ def test_script_reaches_verdicts_consistently(name):
         assert r.verdict in VERDICTS
         assert r.consistent, (r.id, r.evidence)
         assert r.evidence
+        assert r.witnesses, f"{r.id}: a record without computation"
+        assert r.definitions or r.id.startswith("US-B.1"), f"{r.id}: no definition quoted"
         json.dumps(r.to_json())  # serialisable
 
 

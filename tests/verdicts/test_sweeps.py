@@ -15,8 +15,8 @@ import pytest
 
 from meanfield_sym.witnesses import finite_width as E
 from meanfield_sym.cli import main
-from meanfield_sym.verdicts.sweeps import (QUANTITIES, SweepSettings, agreement, gradient_descent,
-                                      judge, seed_for, width_sweep)
+from meanfield_sym.verdicts.sweeps import (QUANTITIES, MCData, SweepSettings, agreement,
+                                           gradient_descent, mc_check, seed_for, width_sweep)
 
 #: rows are means of the same float64 numbers computed twice in the same order
 EXACT = 1e-12
@@ -83,11 +83,33 @@ def test_verdict_rule_can_fail():
     right = agreement(truth)
     wrong = agreement({M: r / 1.08 for M, r in truth.items()})
     assert right.holds and not wrong.holds
-    assert judge(wrong, right)[0] == "MISPRINT"
-    assert judge(wrong)[:2] == ("UNDECIDED", False)
-    assert judge(right, wrong)[:2] == ("UNDECIDED", False)
-    assert judge(right, right)[0] == "UNDECIDED"  # cannot distinguish
-    assert judge(right)[0] == "HOLDS"
+
+    # the same series as a Monte Carlo record: the printed form is off by 8 %
+    def data(scale):
+        return MCData("synthetic", {"q": {M: [(float(r), {"printed": scale, "corrected": 1.0})
+                                               for r in truth[M]] for M in truth}})
+    kw = dict(id="T", paper="P", equation="(1)", what="w", name="q", statistic="mean")
+    assert mc_check(data=data(1 / 1.08), printed_form="printed", corrected_form="corrected",
+                    **kw).verdict == "MISPRINT"
+    same = mc_check(data=data(1.0), printed_form="printed", corrected_form="corrected", **kw)
+    assert same.verdict == "HOLDS"                 # the two forms coincide here
+    r = mc_check(data=data(1.08), printed_form="printed", **kw)
+    assert r.verdict == "UNDECIDED" and not r.consistent   # the witness rejects the derivation
+    j = mc_check(data=data(1 / 1.08), printed_form="printed", corrected_form="corrected",
+                 **kw).to_json()
+    per = j["witnesses"][0]["data"]
+    assert {"corrected", "printed"} <= set(per)
+    assert all({"M", "networks", "mean_ratio", "stderr", "experiment_mean"} <= set(row)
+               for row in per["printed"]["per_width"])
+    assert {"z", "fit"} <= set(per["printed"])
+
+
+def test_correction_exponent_is_fixed_in_advance():
+    """A series converging like M^-1/2 fails the p = 1 fit: no second chance with p = 1/2."""
+    rng = np.random.default_rng(4)
+    slow = {M: 1 + 4 / math.sqrt(M) + rng.normal(0, 0.002, 10) for M in (100, 200, 400, 800)}
+    assert not agreement(slow, power=1.0).holds
+    assert agreement(slow, power=0.5).holds
 
 
 def test_agreement_uses_the_measured_stderr():
