@@ -5,10 +5,9 @@ form: quadrature"), and with ``--a/--b`` their values (one-point ones at q = A).
 """
 from __future__ import annotations
 
-import json
 import math
 
-from meanfield_sym.cli.args import parse_params, plain
+from meanfield_sym.cli.args import dumps, parse_params, plain
 
 
 def add_parser(sub):
@@ -72,7 +71,7 @@ def run(args) -> int:
                "domain": domain, "values": values}
         if latex is not None:
             out["latex"] = latex
-        print(json.dumps(out, indent=2, allow_nan=True))
+        print(dumps(out))
         return 0
     labels = {"one_point": "E[φ(√q u)²]", "one_point_prime": "E[φ'(√q u)²]",
               "two_point": "I_φ[a, b]", "two_point_prime": "I_φ'[a, b]"}

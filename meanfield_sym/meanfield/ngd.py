@@ -27,20 +27,25 @@ def layer_wise_constant(sigma) -> float | None:
     return float(one @ np.linalg.solve(s, one))
 
 
-def tri_diagonal_constant(depth: int) -> int | None:
-    """``1ᵀ Σ_tri⁻¹ 1`` for the L × L tri-diagonal all-ones Σ (NGD paper Sec. 4.2, Lemma 4.3):
-    ``s`` for ``L = 3s``, ``s + 1`` for ``L = 3s + 1``, singular (``None``) for ``L = 3s + 2``.
+def tri_diagonal_constant(depth: int) -> int:
+    """``1ᵀ Σ_tri⁺ 1`` for the L × L tri-diagonal all-ones Σ (Approximate Fisher information
+    Sec. 4.2, Lemma 4.3): ``⌈L/3⌉``, i.e. ``s`` for ``L = 3s`` and ``s + 1`` for ``L = 3s + 1``
+    and ``3s + 2``.
 
-    Derived (the lemma's formula is not legible in the available text of the paper): ``det Σ_L = det Σ_{L−1} − det Σ_{L−2}``
-    cycles through 1, 0, −1, −1, 0, 1; the solution of ``Σ x = 1`` is ``x = (0,1,0, 0,1,0, …)``
-    for L = 3s and ``(1,0,0, 1,0,0, …, 1)`` for L = 3s + 1 (``derivations/stats_ngd.py``).
+    Derived (the lemma's formula is not legible in the available text of the paper):
+    ``det Σ_L = det Σ_{L−1} − det Σ_{L−2}`` cycles through 1, 0, −1, −1, 0, 1, so Σ is singular
+    exactly for L = 3s + 2; the solution of ``Σ x = 1`` is ``x = (0,1,0, 0,1,0, …)`` for L = 3s
+    and ``(1,0,0, 1,0,0, …, 1)`` for L = 3s + 1.  At L = 3s + 2 the vector 1 lies in the range of
+    Σ, and the pseudo-inverse (the ρ → 0 limit of the damped inverse (Σ + ρI)⁻¹ applied to 1)
+    gives ``s + 1``; finite networks with the exact pseudo-inverse confirm Θ̄ = ⌈L/3⌉ I
+    (``derivations/stats_ngd.py``).  Σ is not positive definite for L >= 3 (its smallest
+    eigenvalue is negative), only non-singular for L ≠ 3s + 2.
 
-    >>> [tri_diagonal_constant(L) for L in range(1, 8)]
-    [1, None, 1, 2, None, 2, 3]
+    >>> [tri_diagonal_constant(L) for L in range(1, 9)]
+    [1, 1, 1, 2, 2, 2, 3, 3]
     """
     L = checks.depth(depth)
-    s, r = divmod(L, 3)
-    return {0: s, 1: s + 1, 2: None}[r]
+    return -(-L // 3)
 
 
 def ngd_layer_wise(depth: int, samples: int | None = None) -> dict:
@@ -48,7 +53,8 @@ def ngd_layer_wise(depth: int, samples: int | None = None) -> dict:
     ``η = 1/α``; NGD paper Theorem 4.1, Corollary 4.2):
 
     * block-diagonal (Σ = I): ``α = L`` (Sec. 4.1);
-    * block tri-diagonal: :func:`tri_diagonal_constant` (Sec. 4.2, Lemma 4.3);
+    * block tri-diagonal: :func:`tri_diagonal_constant` (Sec. 4.2, Lemma 4.3; at L = 3s + 2,
+      where Σ is singular, through its pseudo-inverse, ``sigma_singular`` True);
     * K-FAC (Sec. 4.3; C = 1, N <= M_0 linearly independent inputs): ``α = L`` in the
       normalisation where each Kronecker block reproduces the exact block's scale
       (``A_{l−1} = H_{l−1}ᵀH_{l−1}/N``, ``B_l = D_lᵀD_l``, ``B_L = 1``); with the usual
@@ -59,10 +65,8 @@ def ngd_layer_wise(depth: int, samples: int | None = None) -> dict:
     tri = tri_diagonal_constant(L)
     out = {
         "block_diagonal": {"constant": float(L), "optimal_lr": 1.0 / L},
-        "tri_diagonal": ({"constant": float(tri), "optimal_lr": 1.0 / tri} if tri is not None
-                         else {"constant": None, "optimal_lr": None,
-                               "reason": f"the tri-diagonal Sigma is singular for L = {L} = "
-                                         f"3s + 2 (Lemma 4.3): no isotropic limit"}),
+        "tri_diagonal": {"constant": float(tri), "optimal_lr": 1.0 / tri,
+                         "sigma_singular": L % 3 == 2},
         "kfac": {"constant": float(L), "optimal_lr": 1.0 / L,
                  "assumes": "C = 1, N <= M_0 linearly independent inputs"},
     }

@@ -1,48 +1,60 @@
-"""Generated evaluator modules (meanfield_sym.codegen, meanfield_sym/generated/*.py).
+"""Generated kernel modules (meanfield_sym.codegen, meanfield_sym/generated/*.py).
 
-Witnesses:
-* the generated float64 kernels against the engine's closed forms evaluated by mpmath at 40
-  digits over grids spanning magnitudes (a, q from 1e-3 to 1e3, c = b/a up to ±1);
-* κ1, κ2 and the NTK κ' against the textbook arc-cosine (Cho & Saul 2009) and Williams (1998)
-  kernels run through the recursions in mpmath, and the affine linear-network recursion;
-* the generated statistics (κ's, Fisher/NTK, diagonal blocks, feature metric, softmax
-  bounds, the fixed point q* and χ1) against meanfield_sym.meanfield.recursions /
-  meanfield_sym.meanfield (same conventions, separate implementation);
-* the no-SymPy import in a fresh interpreter, `codegen --check`, the CLI and bad input.
+A generated module holds the printed kernels of one activation; the library's recursions and
+statistics take it as their provider.  Witnesses:
+
+* the printed float64 kernels (and the fused ``layer``, ``tangent_moments``) against the
+  closed forms evaluated by mpmath at 40 digits, or mpmath quadrature of the definitions, over
+  grids spanning magnitudes (a, q from 1e-3 to 1e3, c = b/a up to ±1);
+* κ1, κ2 and the NTK κ' through ``mf.order_parameters(module, …)`` against the textbook
+  arc-cosine (Cho & Saul 2009) and Williams (1998) kernels run through the recursions in
+  mpmath, and the affine linear-network recursion;
+* γ = P[φ'(u) ≠ 0] against its known constants and a normal CDF;
+* one route: a module, the kernel set the library derives and the ``stats`` command agree to
+  the last bit; a module printed by other derivation code is not used;
+* the NumPy-only import in a fresh interpreter, ``codegen --check``, the CLI and bad input.
 """
 from __future__ import annotations
 
 import doctest
 import importlib
-import shutil
+import json
+import os
+import shlex
 import subprocess
 import sys
-from pathlib import Path
 
 import mpmath
 import numpy as np
 import pytest
 
-from meanfield_sym.codegen import emit as codegen
+from meanfield_sym import meanfield as mf
 from meanfield_sym.cli import main
-from meanfield_sym.kernels.symbols import KERNEL_NAMES
+from meanfield_sym.codegen import emit as codegen
+from meanfield_sym.kernels import provider
 from meanfield_sym.kernels.kernel_set import kernels_for
+from meanfield_sym.kernels.provider import from_module
 
-#: Generated float64 vs 40-digit closed forms: a few ulps of each rounding in a ~20-operation
-#: expression, with margin.
+#: Printed float64 kernels vs 40-digit closed forms: a few ulps of each rounding in a
+#: ~20-operation expression, with margin.
 KERNEL_RTOL = 1e-12
 #: Values smaller than this fraction of the kernel's scale (e.g. a for I_φ[a, b] of ReLU near
 #: b = −a) are compared in absolute terms: their relative error is amplified by cancellation
-#: intrinsic to the closed form (not a defect of the generated code).
+#: intrinsic to the closed form (not a defect of the printed code).
 KERNEL_ATOL_SCALE = 1e-13
-#: Generated vs meanfield_sym.meanfield: the same closed forms, printed differently (CSE,
-#: exact evaluation identities), through L ≤ 6 layers.
+#: Two printings of the same kernels (derived from different expressions): roundings differ,
+#: through L ≤ 6 layers.
 SAME_FORMS_RTOL = 1e-12
-#: Generated κ vs 30-digit textbook recursions (depth ≤ 5).
+#: κ through the library vs 30-digit textbook recursions (depth ≤ 5).
 KAPPA_RTOL = 1e-12
+#: Tangent moments (printed derivatives of the one-point kernels) vs 30-digit quadrature of
+#: the definitions: float64 roundings of a ~10-operation expression.
+MOMENT_RTOL = 1e-12
+#: γ printed with scipy.special.erf vs scipy.stats.norm.cdf: two float64 routes to Φ.
+CDF_RTOL = 1e-14
 
 SHIPPED = codegen.SHIPPED
-QUICK = ("relu", "erf", "step")  # the default-run subset of `--check` (gelu alone takes ~30 s)
+QUICK = ("relu", "erf", "step")  # the default-run subset of `--check` (gelu alone takes ~50 s)
 
 
 def gen(name):
@@ -59,8 +71,8 @@ MAX_VARIANCE = {"exp": 100.0, "sin": 100.0, "cos": 100.0}
 
 
 def closed_forms(name):
-    """The closed forms a generated module was made from (its CLOSED_FORMS, as derived by the
-    engine; `codegen --check` ties them to the engine's current output)."""
+    """The closed forms a generated module was printed from (its CLOSED_FORMS, as derived by
+    the engine; `codegen --check` ties them to the engine's current output)."""
     import sympy as sp
     from meanfield_sym.kernels.symbols import A, B, Q
     return {k: sp.sympify(v, locals={"q": Q, "a": A, "b": B})
@@ -83,6 +95,8 @@ def _mp_values(name, kernel, pts):
 
 
 def _compare(got, ref, scale, label):
+    got = np.asarray(got, dtype=float)
+    assert got.shape == (len(ref),), label
     for g, r, s in zip(got, ref, scale):
         if mpmath.isinf(r):
             assert np.isinf(g) and (g > 0) == (r > 0), label
@@ -93,45 +107,81 @@ def _compare(got, ref, scale, label):
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_kernels_match_40_digit_closed_forms(name):
-    mod = gen(name)
+    """The four kernels and the fused ``layer`` of every shipped module."""
+    kern = from_module(gen(name))
     top = MAX_VARIANCE.get(name, np.inf)
     qs = [q for q in MAGNITUDES if q <= top]
     for kernel in ("one_point", "one_point_prime"):
-        got = getattr(mod, kernel)(np.array(qs))
+        got = getattr(kern, kernel)(np.array(qs))
         ref = _mp_values(name, kernel, [(q,) for q in qs])
         scale = [abs(float(r)) if mpmath.isfinite(r) else 0.0 for r in ref]
         _compare(got, ref, scale, (name, kernel))
     pts = [(a, c * a) for a in qs for c in CORRELATIONS]
     a = np.array([p[0] for p in pts])
     b = np.array([p[1] for p in pts])
+    fused = kern.layer(a, b)
+    refs = {}
+    for kernel in ("one_point", "one_point_prime"):
+        refs[kernel] = _mp_values(name, kernel, [(p[0],) for p in pts])
     for kernel in ("two_point", "two_point_prime"):
-        got = getattr(mod, kernel)(a, b)
-        ref = _mp_values(name, kernel, pts)
+        refs[kernel] = _mp_values(name, kernel, pts)
+    for i, kernel in enumerate(("one_point", "one_point_prime", "two_point", "two_point_prime")):
         # the scale of I[a, b] is its value at b = a (Cauchy–Schwarz bound), one-point moment
-        one = "one_point" if kernel == "two_point" else "one_point_prime"
-        scale = [abs(float(s)) for s in getattr(mod, one)(a)]
-        _compare(got, ref, scale, (name, kernel))
+        one = kernel.replace("two_point", "one_point")
+        scale = [abs(float(r)) if mpmath.isfinite(r) else 0.0 for r in refs[one]]
+        if kernel.startswith("two_point"):
+            _compare(getattr(kern, kernel)(a, b), refs[kernel], scale, (name, kernel))
+        _compare(fused[i], refs[kernel], scale, (name, "layer", kernel))
 
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_two_point_at_full_correlation_is_the_one_point_moment(name):
     """I_φ[q, q] = E[φ(√q u)²] (a property of the definitions, not of the forms)."""
-    mod = gen(name)
+    kern = from_module(gen(name))
     q = np.array([0.01, 0.7, 3.0, 40.0])
-    with np.errstate(divide="ignore"):
-        np.testing.assert_allclose(mod.two_point(q, q), mod.one_point(q), rtol=KERNEL_RTOL)
-        np.testing.assert_allclose(mod.two_point_prime(q, q), mod.one_point_prime(q),
-                                   rtol=KERNEL_RTOL)
+    np.testing.assert_allclose(kern.two_point(q, q), kern.one_point(q), rtol=KERNEL_RTOL)
+    np.testing.assert_allclose(kern.two_point_prime(q, q), kern.one_point_prime(q),
+                               rtol=KERNEL_RTOL)
+
+
+def _mp_expectation(f, q):
+    """E[f(u)], u ~ N(0, q), by mpmath quadrature (split at 0)."""
+    s = mpmath.sqrt(q)
+    dens = lambda x: mpmath.exp(-x * x / (2 * q)) / (s * mpmath.sqrt(2 * mpmath.pi))  # noqa: E731
+    return mpmath.quad(lambda x: f(x) * dens(x), [-mpmath.inf, 0, mpmath.inf])
+
+
+@pytest.mark.parametrize("name", ["erf", "sin", "gaussian", "gelu", "exp"])
+def test_tangent_moments_match_quadrature_of_the_definitions(name):
+    """E[u φ φ'] and E[u² φ'²] (printed by differentiating the one-point kernels) against
+    mpmath quadrature of the definitions, from the module's own EXPRESSION and PRIME."""
+    import sympy as sp
+    mod = gen(name)
+    x = sp.Symbol("x", real=True)
+    phi = sp.lambdify(x, sp.sympify(mod.EXPRESSION, locals={"x": x}), modules="mpmath")
+    dphi = sp.lambdify(x, sp.sympify(mod.PRIME, locals={"x": x}), modules="mpmath")
+    q = np.array([0.3, 2.0])
+    got = from_module(mod).tangent_moments(q)
+    with mpmath.workdps(30):
+        for i, qi in enumerate(q):
+            m1 = _mp_expectation(lambda u: u * phi(u) * dphi(u), mpmath.mpf(qi))
+            m2 = _mp_expectation(lambda u: u ** 2 * dphi(u) ** 2, mpmath.mpf(qi))
+            assert abs(got["u_phi_dphi"][i] - m1) <= MOMENT_RTOL * abs(m1), (name, qi)
+            assert abs(got["u2_dphi2"][i] - m2) <= MOMENT_RTOL * abs(m2), (name, qi)
 
 
 def test_kernel_broadcasting_and_shapes():
-    mod = gen("relu")
+    kern = from_module(gen("relu"))
     a = np.linspace(0.5, 2.0, 4)[:, None]
     b = np.linspace(-0.4, 0.4, 3)[None, :]
-    assert mod.two_point(a, b).shape == (4, 3)
-    assert mod.one_point_prime(a).shape == (4, 1)  # a constant kernel is broadcast to q's shape
-    assert np.all(mod.one_point_prime(a) == 0.5)
-    assert mod.two_point(1.0, 0.5).shape == ()
+    assert kern.two_point(a, b).shape == (4, 3)
+    assert kern.one_point_prime(a).shape == (4, 1)  # a constant kernel is broadcast to q's shape
+    assert np.all(kern.one_point_prime(a) == 0.5)
+    assert kern.two_point(1.0, 0.5).shape == ()
+    assert [v.shape for v in kern.layer(a, b)] == [(4, 3)] * 4
+    assert kern.gamma(np.zeros((2, 5))).shape == (2, 5)
+    assert kern.chi1(a, np.array([1.0, 2.0])).shape == (4, 2)
+    assert kern.variance_map(a, 2.0, np.array([0.1, 0.2, 0.3])).shape == (4, 3)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -178,13 +228,21 @@ def _mp_kappas(kernel, sw, sb, depth, widths):
     return {"kappa1": k1, "kappa2": k2, "kappa1_ntk": n1, "kappa2_ntk": n2}
 
 
+def _library_kappas(prov, sw, sb, depth, widths=None):
+    """κ's the way the CLI computes them: order parameters over the provider, then κ."""
+    op = mf.order_parameters(prov, sw, sb, depth)
+    al = mf.width_ratios(widths, depth)
+    k1, k2 = mf.kappas(op, al)
+    n1, n2 = mf.kappas_ntk(op, al)
+    return {"kappa1": k1, "kappa2": k2, "kappa1_ntk": n1, "kappa2_ntk": n2}
+
+
 @pytest.mark.parametrize("name,kernel", [("relu", _arccos_relu), ("erf", _williams_erf)])
 @pytest.mark.parametrize("depth,widths", [(2, (1, 1)), (5, (1.0, 2.0, 0.5, 1.5, 1.0))])
 def test_kappas_match_textbook_kernels(name, kernel, depth, widths):
-    mod = gen(name)
     sw = np.array([0.5, 1.7, 2.0, 3.9])
     sb = np.array([0.0, 0.05, 0.3, 1.2])
-    got = mod.kappas(sw, sb, depth, widths=widths)
+    got = _library_kappas(gen(name), sw, sb, depth, widths)
     with mpmath.workdps(30):
         for i in range(sw.size):
             ref = _mp_kappas(kernel, float(sw[i]), float(sb[i]), depth, widths)
@@ -196,7 +254,6 @@ def test_kappas_match_textbook_kernels(name, kernel, depth, widths):
 
 def test_linear_network_kappas_are_the_affine_recursion():
     """φ = x: q̂^l = σ_w² q̂^{l−1} + σ_b², q̃^l = σ_w^{2(L−l)} (Universal statistics B.13–B.16)."""
-    mod = gen("linear")
     sw, sb, L = 1.3, 0.2, 4
     h1, h2 = [1.0], [0.0]
     for _ in range(1, L):
@@ -204,7 +261,7 @@ def test_linear_network_kappas_are_the_affine_recursion():
         h2.append(sw * h2[-1] + sb)
     k1 = sum(sw ** (L - l) * h1[l - 1] for l in range(1, L + 1)) / (L - 1)
     k2 = sum(sw ** (L - l) * h2[l - 1] for l in range(1, L + 1)) / (L - 1)
-    got = mod.kappas(sw, sb, L)
+    got = _library_kappas(gen("linear"), sw, sb, L)
     assert got["kappa1"] == pytest.approx(k1, rel=KAPPA_RTOL)
     assert got["kappa2"] == pytest.approx(k2, rel=KAPPA_RTOL)
 
@@ -213,323 +270,257 @@ def test_leaky_relu_with_slope_zero_is_relu(tmp_path):
     out = tmp_path / "lrelu0.py"
     assert main(["codegen", "leaky_relu", "--param", "slope=0", "--out", str(out)]) == 0
     lrelu = codegen.load_module(out)
-    relu = gen("relu")
+    assert lrelu.PARAMS == {"slope": "0"} and lrelu.ACTIVATION == "leaky_relu"
     sw, sb = np.meshgrid([0.5, 2.0, 3.0], [0.1, 1.0])
+    got = _library_kappas(lrelu, sw, sb, 4)
+    ref = _library_kappas(gen("relu"), sw, sb, 4)
     for key in ("kappa1", "kappa2", "kappa1_ntk", "kappa2_ntk"):
-        np.testing.assert_allclose(lrelu.kappas(sw, sb, 4)[key], relu.kappas(sw, sb, 4)[key],
-                                   rtol=SAME_FORMS_RTOL)
-
-
-# ---------------------------------------------------------------------------------------------
-# Same quantities as recursions.py / statistics.py
-# ---------------------------------------------------------------------------------------------
-GRID_SW, GRID_SB = np.meshgrid(np.linspace(0.3, 3.5, 6), np.linspace(0.02, 1.5, 5))
-
-
-def _close(a, b):
-    np.testing.assert_allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float),
-                               rtol=SAME_FORMS_RTOL, atol=0)
-
-
-STAT_KEYS = ("mean", "second_moment", "lambda_max")
-TILDE_KEYS = STAT_KEYS + ("kappa1_tilde", "kappa2_tilde")
-
-
-def _close_stats(got, ref, keys=STAT_KEYS):
-    for key in keys:
-        _close(got[key], ref[key])
-
-
-def _close_blocks(got, ref):
-    assert len(got) == len(ref)
-    for g, r in zip(got, ref):
-        assert set(g) == set(STAT_KEYS)
-        _close_stats(g, r)
-
-
-def _close_order_parameters(got, ref):
-    assert set(got) == set(ref)
-    for key in ref:
-        assert [v is None for v in got[key]] == [v is None for v in ref[key]], key
-        for g, r in zip(got[key], ref[key]):
-            if r is not None:
-                assert np.shape(g) == np.shape(r)
-                _close(g, r)
-
-
-@pytest.mark.parametrize("name", ["relu", "erf", "sin", "abs", "gaussian"])
-def test_network_statistics_match_statistics_module(name):
-    from meanfield_sym import meanfield as statistics as st
-    mod = gen(name)
-    kw = dict(widths=[1.0, 1.5, 0.5, 2.0, 1.0], width=500, samples=7, classes=3, momentum=0.4)
-    ref = st.network_statistics(name, GRID_SW, GRID_SB, 5, **kw)
-    got = mod.network_statistics(GRID_SW, GRID_SB, 5, **kw)
-    assert got["alpha"] == ref["alpha"]
-    for key in ("kappa1", "kappa2", "kappa1_ntk", "kappa2_ntk", "eta_critical"):
-        _close(got[key], ref[key])
-    for group in ("fim", "ntk"):
-        for key in ("mean", "second_moment", "lambda_max"):
-            _close(got[group][key], ref[group][key])
-    # the keys the generated module had before the feature metric and blocks were added
-    assert {"alpha", "kappa1", "kappa2", "kappa1_ntk", "kappa2_ntk", "fim", "ntk",
-            "eta_critical"} <= set(got)
-    assert got["alpha_tilde"] == ref["alpha_tilde"]
-    _close(got["widths"], ref["widths"])
-    _close_stats(got["feature_metric"], ref["feature_metric"], TILDE_KEYS)
-    _close_blocks(got["feature_metric"]["blocks"], ref["feature_metric"]["blocks"])
-    _close_blocks(got["fim_blocks"], ref["fim_blocks"])
-    _close_order_parameters(got["order_parameters"], ref["order_parameters"])
-
-
-def test_order_parameters_match_recursions_per_layer_values():
-    from meanfield_sym.meanfield.recursions import order_parameters
-    mod = gen("erf")
-    sw = [1.0, np.array([2.0, 0.5]), 1.5, 3.0]
-    sb = [0.1, 0.2, np.array([0.0, 0.4]), 0.3]
-    ref = order_parameters(kernels_for("erf"), sw, sb, 4, qhat1_0=2.0, qhat2_0=-0.5).as_lists()
-    got = mod.order_parameters(sw, sb, 4, qhat1_0=2.0, qhat2_0=-0.5)
-    assert set(got) == set(ref)
-    for key in ref:
-        assert [v is None for v in got[key]] == [v is None for v in ref[key]], key
-        for g, r in zip(got[key], ref[key]):
-            if r is not None:
-                assert np.shape(g) == np.shape(r) == (2,)
-                _close(g, r)
-
-
-#: (σ_w², σ_b², depth, widths, qhat1_0, qhat2_0): grids, per-layer lists, unequal widths.
-NETWORKS = [
-    (GRID_SW, GRID_SB, 3, None, 1.0, 0.0),
-    (GRID_SW, GRID_SB, 5, [1.0, 1.5, 0.5, 2.0, 1.0], 1.0, 0.3),
-    ([1.0, np.array([2.0, 0.5]), 1.5, 3.0], [0.1, 0.2, np.array([0.05, 0.4]), 0.3], 4,
-     [2.0, 1.0, 0.7, 1.3], 2.0, -0.5),
-    (np.array([0.4, 1.2, 2.6]), 0.2, 1, [1.5], 1.0, 0.2),   # depth 1: feature metric only
-]
-
-
-@pytest.mark.parametrize("name", ["erf", "relu"])
-@pytest.mark.parametrize("net", range(len(NETWORKS)))
-def test_blocks_and_feature_metric_match_statistics_module(name, net):
-    """fim_blocks, feature_metric_statistics and feature_metric_blocks of the generated module
-    against meanfield_sym.meanfield over recursions.order_parameters (hand-written NumPy over
-    the engine's lambdified kernels) at the same (σ_w², σ_b², L, widths, inputs)."""
-    from meanfield_sym import meanfield as statistics as st
-    from meanfield_sym.meanfield.recursions import order_parameters
-    sw, sb, depth, widths, h1, h2 = NETWORKS[net]
-    mod = gen(name)
-    sizes = dict(width=300, samples=6, classes=4)
-    op = order_parameters(kernels_for(name), sw, sb, depth, qhat1_0=h1, qhat2_0=h2)
-    al = st.width_ratios(widths, depth)
-    args = (sw, sb, depth)
-    kw = dict(widths=widths, qhat1_0=h1, qhat2_0=h2, **sizes)
-    M, N, C = sizes["width"], sizes["samples"], sizes["classes"]
-    _close_blocks(mod.fim_blocks(*args, **kw), st.fim_blocks(op, al, M, N, C))
-    got = mod.feature_metric_statistics(*args, **kw)
-    ref = st.feature_metric_statistics(op, al, M, N, C)
-    _close_stats(got, ref, TILDE_KEYS)
-    assert got["alpha_tilde"] == ref["alpha_tilde"]
-    _close_blocks(mod.feature_metric_blocks(*args, **kw), st.feature_metric_blocks(op, al, M, N, C))
-    # the same numbers inside network_statistics (depth 1: Fisher entries None, as statistics)
-    full = mod.network_statistics(*args, **kw)
-    _close_stats(full["feature_metric"], ref, TILDE_KEYS)
-    _close_order_parameters(full["order_parameters"], op.as_lists())
-    if depth == 1:
-        assert full["fim_blocks"] is None and full["kappa1"] is None and full["fim"] is None
-        assert "depth 1" in full["notes"][0]
-    else:
-        _close_blocks(full["fim_blocks"], st.fim_blocks(op, al, M, N, C))
-        k1, k2 = st.kappas(op, al)
-        _close(full["kappa1"], k1)
-        _close(full["kappa2"], k2)
-
-
-def test_network_statistics_depth_one_matches_statistics_module():
-    from meanfield_sym import meanfield as statistics as st
-    got = gen("erf").network_statistics(1.3, 0.2, 1, widths=[2.0], width=50, samples=3)
-    ref = st.network_statistics("erf", 1.3, 0.2, 1, widths=[2.0], width=50, samples=3)
-    for key in ("kappa1", "kappa2", "kappa1_ntk", "kappa2_ntk", "fim", "ntk", "eta_critical",
-                "fim_blocks"):
-        assert got[key] is None and ref[key] is None, key
-    assert got["alpha"] == ref["alpha"] == 0.0
-    _close_stats(got["feature_metric"], ref["feature_metric"], TILDE_KEYS)
-
-
-@pytest.mark.parametrize("name", ["erf", "relu"])
-def test_fixed_point_and_chi1_match_recursions(name):
-    """q* and χ1 = σ_w² E[φ'(√q* u)²] against recursions.fixed_point / recursions.chi1 over a
-    grid holding ordered, chaotic and (ReLU, σ_w² > 2) divergent points.  The iteration is the
-    same, the kernels printed differently; contraction rates on this grid stay below ~0.9, so
-    the 1e-13 stopping rule leaves the two routes within 1e-12."""
-    from meanfield_sym.meanfield.recursions import chi1, fixed_point
-    mod = gen(name)
-    got = mod.fixed_point(GRID_SW, GRID_SB)
-    ref = fixed_point(kernels_for(name), GRID_SW, GRID_SB)
-    np.testing.assert_array_equal(got["converged"], ref.converged)
-    np.testing.assert_array_equal(got["diverged"], ref.diverged)
-    assert abs(got["iterations"] - ref.iterations) <= 1
-    fin = ~ref.diverged
-    assert np.all(np.isinf(got["q_star"][~fin])) and np.all(np.isinf(got["chi1"][~fin]))
-    _close(got["q_star"][fin], ref.q_star[fin])
-    _close(got["chi1"][fin], ref.chi1[fin])
-    # χ1 at given variances, and q_init / scalar inputs
-    q = np.array([0.05, 0.7, 3.0, 40.0])
-    _close(mod.chi1(1.7, q), chi1(kernels_for(name), 1.7, q))
-    one = mod.fixed_point(0.9, 0.3, q_init=5.0)
-    ref1 = fixed_point(kernels_for(name), 0.9, 0.3, q_init=5.0)
-    assert np.shape(one["q_star"]) == ()
-    _close(one["q_star"], ref1.q_star)
+        np.testing.assert_allclose(got[key], ref[key], rtol=SAME_FORMS_RTOL)
 
 
 def test_fixed_point_of_relu_is_the_closed_form():
     """ReLU: q* = σ_b²/(1 − σ_w²/2) for σ_w² < 2 and χ1 = σ_w²/2 (E[φ'²] = 1/2)."""
     sw = np.array([0.3, 1.0, 1.6])
-    fp = gen("relu").fixed_point(sw, 0.4)
-    assert np.all(fp["converged"])
-    np.testing.assert_allclose(fp["q_star"], 0.4 / (1 - sw / 2), rtol=1e-12)
-    np.testing.assert_allclose(fp["chi1"], sw / 2, rtol=1e-15)
+    fp = mf.fixed_point(gen("relu"), sw, 0.4)
+    assert np.all(fp.converged) and not np.any(fp.diverged)
+    np.testing.assert_allclose(fp.q_star, 0.4 / (1 - sw / 2), rtol=1e-12)
+    np.testing.assert_allclose(fp.chi1, sw / 2, rtol=1e-15)
 
 
-@pytest.mark.parametrize("name", ["erf", "relu"])
-def test_softmax_fim_statistics_match_statistics_module(name):
-    from meanfield_sym import meanfield as statistics as st
-    rng = np.random.default_rng(11)
-    logits = rng.normal(size=(25, 5)) * 1.5
-    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    mod = gen(name)
-    ks = mod.kappas(GRID_SW, GRID_SB, 4, widths=[1.0, 2.0, 0.5, 1.0])
-    betas = mod.softmax_betas(probs)
-    got = mod.softmax_fim_statistics(betas, ks["kappa1"], ks["kappa2"], ks["alpha"], 400)
-    ref = st.softmax_fim_statistics(st.softmax_betas(probs), ks["kappa1"], ks["kappa2"],
-                                    ks["alpha"], 400)
-    for key in ("mean", "second_moment", "lambda_max_lower", "lambda_max_upper",
-                "lambda_max_upper_28"):
-        _close(got[key], ref[key])
-    _close_stats(got["linear"], ref["linear"])
-    assert got["comparison_28"] == {k: bool(v) for k, v in ref["comparison_28"].items()}
-    # the probabilities themselves are accepted in place of the β's
-    again = mod.softmax_fim_statistics(probs, ks["kappa1"], ks["kappa2"], ks["alpha"], 400)
-    _close(again["lambda_max_upper"], got["lambda_max_upper"])
+def test_step_network_backward_is_infinite():
+    """φ = step: E[δ(u)²] = ∞, so κ1 = ∞ (a value, not an error)."""
+    got = _library_kappas(gen("step"), 1.0, 0.5, 3)
+    assert np.isinf(got["kappa1"]) and got["kappa1"] > 0
+    assert np.isfinite(got["kappa2"])
 
 
-def test_softmax_betas_match_statistics_module():
-    from meanfield_sym.meanfield import softmax_betas
-    rng = np.random.default_rng(3)
-    logits = rng.normal(size=(40, 6)) * 2
-    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    got = gen("relu").softmax_betas(probs)
-    ref = softmax_betas(probs)
-    for key in ("beta1", "beta2", "beta3", "beta4"):
-        assert got[key] == pytest.approx(ref[key], rel=SAME_FORMS_RTOL)
-    assert (got["N"], got["C"]) == (40, 6)
-
-
-def test_softmax_betas_from_the_definition():
-    """β2 as the sum over ordered pairs n ≠ m of Σ_{kk'} Q_n(k,k') Q_m(k,k'),
-    Q_n = diag(g(n)) − g(n) g(n)ᵀ (Pathological spectra Theorem 3.3), written out directly."""
-    rng = np.random.default_rng(5)
-    g = rng.dirichlet(np.ones(4), size=9)
-    Qs = [np.diag(x) - np.outer(x, x) for x in g]
-    beta2 = sum(np.sum(Qs[n] * Qs[m]) for n in range(9) for m in range(9) if n != m) / 81
-    beta1 = np.mean([np.trace(Qn) for Qn in Qs])
-    got = gen("erf").softmax_betas(g)
-    assert got["beta2"] == pytest.approx(beta2, rel=1e-12)
-    assert got["beta1"] == pytest.approx(beta1, rel=1e-12)
-
-
+# ---------------------------------------------------------------------------------------------
+# γ = P[φ'(u) ≠ 0]
+# ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name,expected", [("relu", 0.5), ("erf", 1.0), ("step", 0.0),
                                            ("abs", 1.0), ("sin", 1.0)])
 def test_gamma_constants(name, expected):
     """NGD paper Theorem 5.1: γ = 1 for smooth non-constant φ, 1/2 for ReLU (and the
     step function's derivative is a point mass only: γ = 0)."""
     mod = gen(name)
-    np.testing.assert_array_equal(mod.gamma(np.array([0.0, 0.3, 4.0])), expected)
-    res = mod.ngd_unit_wise(1.5, 0.1, 4, widths=[1, 2, 1, 1])
+    np.testing.assert_array_equal(from_module(mod).gamma(np.array([0.0, 0.3, 4.0])), expected)
+    res = mf.ngd_unit_wise(mod, 1.5, 0.1, 4, widths=[1, 2, 1, 1])
     assert len(res["gamma_per_layer"]) == 3
     assert np.all(res["gamma"] == expected)
-    if expected > 0:
-        assert res["optimal_lr_times_M"] == pytest.approx(1 / (expected * 4))
+    # η_opt M = 1/(γ Σ_{l=1}^{L−1} α_l) with Σ α_l = 2 + 1 + 1
+    lr = res["optimal_lr_times_M"]
+    assert (lr == pytest.approx(1 / (expected * 4))) if expected > 0 else np.isinf(lr)
 
 
 def test_gamma_expression_shifted_relu_is_a_normal_cdf():
     """φ = max(x, −1): γ(q) = P[u > −1] = Φ(1/√q) (scipy.stats, an independent route);
-    the printed expression is evaluated as a generated module would."""
+    the expression is printed and evaluated as a generated module does."""
     import scipy.special
     from scipy.stats import norm
     from meanfield_sym.activation.function import get_activation
-    expr, at_zero = codegen.gamma_expression(get_activation("shifted_relu"))
-    printer = codegen.EvaluatorPrinter()
+    from meanfield_sym.activation.support import gamma_expression
+    from meanfield_sym.kernels.printing import EvaluatorPrinter
+    expr, at_zero = gamma_expression(get_activation("shifted_relu"))
+    printer = EvaluatorPrinter()
     code = printer.doprint(expr)
     assert printer.uses_scipy
     q = np.array([0.01, 0.5, 2.0, 90.0])
-    got = eval(code, {"numpy": np, "scipy": scipy, "q": q})
-    np.testing.assert_allclose(got, norm.cdf(1 / np.sqrt(q)), rtol=1e-14)
+    got = eval(code, {"numpy": np, "scipy": scipy, "q": q})  # noqa: S307 -- printed code
+    np.testing.assert_allclose(got, norm.cdf(1 / np.sqrt(q)), rtol=CDF_RTOL)
     assert at_zero == 1
 
 
 @pytest.mark.slow
-def test_gamma_shifted_relu_module_matches_statistics(tmp_path):
-    """The whole route for a layer-dependent γ_l (deriving shifted_relu's kernels takes ~35 s)."""
+def test_gamma_shifted_relu_module_per_layer(tmp_path):
+    """The whole route for a layer-dependent γ_l (deriving shifted_relu's kernels takes ~35 s):
+    γ_l = Φ(1/√q_1^l) at the variances of the recursion."""
     from scipy.stats import norm
-    from meanfield_sym.meanfield import ngd_unit_wise
     out = tmp_path / "shifted.py"
     assert main(["codegen", "shifted_relu", "--out", str(out)]) == 0
     mod = codegen.load_module(out)
+    kern = from_module(mod)
     q = np.array([0.01, 0.5, 2.0, 90.0])
-    np.testing.assert_allclose(mod.gamma(q), norm.cdf(1 / np.sqrt(q)), rtol=1e-14)
-    assert mod.gamma(0.0) == 1.0
-    ref = ngd_unit_wise("shifted_relu", GRID_SW, GRID_SB, 4)
-    got = mod.ngd_unit_wise(GRID_SW, GRID_SB, 4)
-    for g, r in zip(got["gamma_per_layer"], ref["gamma_per_layer"]):
-        _close(g, r)
-    _close(got["optimal_lr_times_M"], ref["optimal_lr_times_M"])
+    np.testing.assert_allclose(kern.gamma(q), norm.cdf(1 / np.sqrt(q)), rtol=CDF_RTOL)
+    assert kern.gamma(0.0) == 1.0
+    sw, sb = np.meshgrid(np.linspace(0.3, 3.5, 4), np.linspace(0.02, 1.5, 3))
+    op = mf.order_parameters(mod, sw, sb, 4, correlations=False)
+    got = mf.ngd_unit_wise(mod, sw, sb, 4)
+    for l, g in enumerate(got["gamma_per_layer"], start=1):
+        np.testing.assert_allclose(g, norm.cdf(1 / np.sqrt(op.q1[l])), rtol=CDF_RTOL)
+    total = sum(got["gamma_per_layer"])
+    np.testing.assert_allclose(got["optimal_lr_times_M"], 1 / total, rtol=1e-15)
 
 
 # ---------------------------------------------------------------------------------------------
-# Imports, delegation, doctests
+# One route: module, derived kernel set and the CLI agree to the last bit
+# ---------------------------------------------------------------------------------------------
+ROUTE_SW = (0.4, 1.1, 1.9)
+ROUTE_SB = (0.05, 0.5)
+ROUTE_NET = dict(depth=3, widths=[1.0, 1.5, 0.5], width=500.0, samples=7, classes=3,
+                 momentum=0.4)
+ROUTE_KEYS = ("kappa1", "kappa2", "kappa1_ntk", "kappa2_ntk", "eta_critical")
+ROUTE_GROUPS = ("fim", "ntk")
+ROUTE_STATS = ("mean", "second_moment", "lambda_max")
+
+
+def _same_bits(x, y):
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return x.shape == y.shape and np.array_equal(x, y, equal_nan=True)
+
+
+def _cli_stats(name, sw, sb, capsys):
+    net = ROUTE_NET
+    argv = ["stats", "--activation", name, "--sigma-w2", repr(sw), "--sigma-b2", repr(sb),
+            "--depth", str(net["depth"]), "--widths", ",".join(map(repr, net["widths"])),
+            "--width", repr(net["width"]), "--samples", str(net["samples"]),
+            "--classes", str(net["classes"]), "--momentum", repr(net["momentum"]), "--json"]
+    capsys.readouterr()
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _cli_value_matches(cli, lib):
+    """The CLI prints non-finite numbers as null; finite ones must be the same double."""
+    lib = float(lib)
+    if not np.isfinite(lib):
+        return cli is None
+    return cli is not None and float(cli) == lib
+
+
+@pytest.mark.parametrize("name", [
+    # printing gelu's kernels in the library takes minutes (the homogeneity test of
+    # evaluation_form simplifies I_φ'(t a, t b)/I_φ'(a, b))
+    pytest.param(n, marks=pytest.mark.slow) if n == "gelu" else n for n in SHIPPED])
+def test_module_kernel_set_and_cli_agree_to_the_last_bit(name, capsys):
+    """``mf.network_statistics`` over the shipped module, over ``kernels_for(name)`` (the
+    derivation, executing the same printed code; no time budget, so that a loaded machine
+    cannot turn it into quadrature) and ``meanfield-sym stats --json`` (one grid point per
+    call) give the same doubles."""
+    sw, sb = np.meshgrid(ROUTE_SW, ROUTE_SB, indexing="ij")
+    args = {k: v for k, v in ROUTE_NET.items() if k != "depth"}
+    derived = kernels_for(name, budget=float("inf"))
+    assert all(v is not None for v in derived.closed_form.values()), name
+    by_module = mf.network_statistics(gen(name), sw, sb, ROUTE_NET["depth"], **args)
+    by_set = mf.network_statistics(derived, sw, sb, ROUTE_NET["depth"], **args)
+    for key in ROUTE_KEYS:
+        assert _same_bits(by_module[key], by_set[key]), (name, key)
+    for group in ROUTE_GROUPS:
+        for key in ROUTE_STATS:
+            assert _same_bits(by_module[group][key], by_set[group][key]), (name, group, key)
+    assert np.all(np.isfinite(by_module["kappa2"])), name  # the grid is inside float64 range
+    for i, s_w in enumerate(ROUTE_SW):
+        for j, s_b in enumerate(ROUTE_SB):
+            cli = _cli_stats(name, s_w, s_b, capsys)
+            assert cli["depth"] == ROUTE_NET["depth"] and cli["activation"] == name
+            for key in ROUTE_KEYS:
+                assert _cli_value_matches(cli[key], by_module[key][i, j]), (name, key, i, j)
+            for group in ROUTE_GROUPS:
+                for key in ROUTE_STATS:
+                    assert _cli_value_matches(cli[group][key], by_module[group][key][i, j]), \
+                        (name, group, key, i, j)
+
+
+def test_shipped_provider_only_for_the_current_derivation(tmp_path, monkeypatch):
+    """``provider.shipped`` serves the module whose DERIVATION digest is today's; a module
+    printed by other derivation code (a stale copy, or a changed digest) is not used, and
+    names then resolve through the derivation."""
+    real = gen("relu")
+    assert real.DERIVATION == provider.derivation_digest()
+    fast = provider.shipped("relu")
+    assert fast is from_module(real)
+    assert provider.resolve("relu") is fast
+    assert provider.shipped("relu", {"slope": "1"}) is None       # relu takes no parameters
+    assert provider.shipped("tanh") is None                       # not shipped
+
+    # a stale copy in place of the shipped module
+    stale_path = tmp_path / "relu.py"
+    text = (codegen.GENERATED_DIR / "relu.py").read_text()
+    assert text.count(f"DERIVATION = {real.DERIVATION!r}") == 1
+    stale_path.write_text(text.replace(f"DERIVATION = {real.DERIVATION!r}",
+                                       "DERIVATION = '000000000000'"))
+    stale = codegen.load_module(stale_path)
+    assert stale.DERIVATION == "000000000000"
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "meanfield_sym.generated.relu", stale)
+        assert provider.shipped("relu") is None
+        assert provider.resolve("relu") is kernels_for("relu")
+
+    # the real module under other derivation code: the digest is recomputed from the sources
+    try:
+        with monkeypatch.context() as m:
+            m.setattr(provider, "DERIVATION_SOURCES", provider.DERIVATION_SOURCES[:-1])
+            provider.derivation_digest.cache_clear()
+            assert provider.derivation_digest() != real.DERIVATION
+            assert provider.shipped("relu") is None
+            assert provider.resolve("relu") is kernels_for("relu")
+    finally:
+        provider.derivation_digest.cache_clear()
+    assert provider.derivation_digest() == real.DERIVATION
+    assert provider.shipped("relu") is fast
+
+
+def test_module_without_closed_forms_imports_with_numpy_only(tmp_path, capsys):
+    """tanh has no closed form: the module binds the kernels to None, imports with NumPy only,
+    and as a provider evaluates exactly what the library's kernel set evaluates."""
+    out = tmp_path / "tanh_gen.py"
+    assert main(["codegen", "tanh", "--out", str(out)]) == 0
+    assert "no closed form" in capsys.readouterr().err
+    code = ("import sys, importlib.util\n"
+            f"spec = importlib.util.spec_from_file_location('tanh_gen', {str(out)!r})\n"
+            "mod = importlib.util.module_from_spec(spec)\n"
+            "spec.loader.exec_module(mod)\n"
+            "print(mod.two_point is None, mod.layer is None, mod.ACTIVATION, "
+            "'sympy' in sys.modules, 'meanfield_sym' in sys.modules)\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert res == ["True", "True", "tanh", "False", "False"]
+    mod = codegen.load_module(out)
+    assert mod.two_point is None and mod.CLOSED_FORMS["two_point"] is None
+    kern = from_module(mod)
+    a, b = np.array([0.5, 2.0, 7.0]), np.array([0.1, -1.0, 6.9])
+    np.testing.assert_array_equal(kern.two_point(a, b), kernels_for("tanh").two_point(a, b))
+    np.testing.assert_array_equal(kern.one_point(a), kernels_for("tanh").one_point(a))
+    assert kern.gamma(2.0) == 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Imports, doctests, banner
 # ---------------------------------------------------------------------------------------------
 _IMPORT_CHECK = """
+import sys, importlib
+from meanfield_sym import meanfield as mf
+for name in sys.argv[1:]:
+    mod = importlib.import_module("meanfield_sym.generated." + name)
+    st = mf.network_statistics(mod, 1.5, 0.1, 3)
+    fp = mf.fixed_point(mod, 1.5, 0.1)
+    sm = mf.softmax_fim_statistics(mf.softmax_betas([[0.2, 0.8]]), st["kappa1"], st["kappa2"],
+                                   st["alpha"], 100)
+    assert st["kappa1"] > 0 and fp.q_star > 0 and sm["mean"] > 0, name
+print("sympy" in sys.modules, len(sys.argv) - 1)
+"""
+
+_FILE_IMPORT_CHECK = """
 import sys, importlib.util
-bad = []
 for path in sys.argv[1:]:
     spec = importlib.util.spec_from_file_location("m", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    mod.kappas(1.5, 0.1, 3)
-    st = mod.network_statistics(1.5, 0.1, 3)
-    mod.fixed_point(1.5, 0.1)
-    mod.chi1(1.5, 0.7)
-    mod.softmax_fim_statistics([[0.2, 0.8]], st["kappa1"], st["kappa2"], st["alpha"], 100)
+    assert callable(mod.layer) and callable(mod.gamma), path
 print("sympy" in sys.modules, "meanfield_sym" in sys.modules)
 """
 
 
-def test_shipped_modules_import_without_sympy():
-    paths = [str(codegen.GENERATED_DIR / f"{n}.py") for n in SHIPPED]
-    out = subprocess.run([sys.executable, "-c", _IMPORT_CHECK, *paths], capture_output=True,
+def test_shipped_modules_and_statistics_run_without_sympy():
+    out = subprocess.run([sys.executable, "-c", _IMPORT_CHECK, *SHIPPED], capture_output=True,
                          text=True, check=True).stdout.split()
+    assert out == ["False", str(len(SHIPPED))]
+
+
+def test_shipped_module_files_import_with_numpy_only():
+    paths = [str(codegen.GENERATED_DIR / f"{n}.py") for n in SHIPPED]
+    out = subprocess.run([sys.executable, "-c", _FILE_IMPORT_CHECK, *paths],
+                         capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
-
-
-def test_package_route_imports_without_sympy():
-    code = "import sys, meanfield_sym.generated.relu as m; m.kappas(1.5, 0.1, 3); " \
-           "print('sympy' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
-    assert out == ["False"]
-
-
-def test_activation_without_closed_form_delegates_to_quadrature(tmp_path, capsys):
-    out = tmp_path / "tanh_gen.py"
-    assert main(["codegen", "tanh", "--out", str(out)]) == 0
-    assert "delegates" in capsys.readouterr().err
-    text = out.read_text()
-    assert "no closed form" in text
-    mod = codegen.load_module(out)
-    ks = kernels_for("tanh")
-    np.testing.assert_allclose(mod.two_point(np.array([0.5, 2.0]), np.array([0.1, -1.0])),
-                               ks.two_point(np.array([0.5, 2.0]), np.array([0.1, -1.0])),
-                               rtol=1e-14)
-    assert mod.gamma(2.0) == 1.0
 
 
 @pytest.mark.parametrize("name", ["relu", "gelu", "step"])
@@ -538,32 +529,38 @@ def test_generated_docstring_examples_run(name):
     assert res.attempted >= 1 and res.failed == 0
 
 
-def test_banner_names_expression_hash_version_and_command():
-    from meanfield_sym.activation.function import get_activation
+def _banner_command(text):
+    """The regenerate command of a banner (comment lines, continued with backslashes)."""
+    lines = text.splitlines()
+    start = lines.index("# Regenerate with:")
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("# ---"))
+    body = " ".join(line.lstrip("#").strip().rstrip("\\").strip()
+                    for line in lines[start + 1:end])
+    return shlex.split(body)
+
+
+def test_banner_names_expression_hash_version_digest_and_command():
     import sympy
+    from meanfield_sym.activation.function import get_activation
+    mod = gen("leaky_relu")
     text = (codegen.GENERATED_DIR / "leaky_relu.py").read_text()
     head = text.split('"""', 1)[0]
+    act = get_activation("leaky_relu")
     assert "GENERATED FILE" in head
-    assert get_activation("leaky_relu").fingerprint in head
-    assert f"SymPy {sympy.__version__}" in head
-    assert "meanfield-sym codegen leaky_relu --param slope=1/100 --out" in head
-    assert all(len(line) <= 99 for line in text.splitlines())
+    assert f"φ(x) = {sympy.sstr(act.expr)}" in head and mod.EXPRESSION == sympy.sstr(act.expr)
+    assert act.fingerprint in head and mod.FINGERPRINT == act.fingerprint
+    assert f"SymPy {sympy.__version__}" in head and mod.SYMPY_VERSION == sympy.__version__
+    assert f"derivation code {mod.DERIVATION}" in head
+    assert _banner_command(text) == ["meanfield-sym", "codegen", "leaky_relu", "--param",
+                                     "slope=1/100", "--out",
+                                     "meanfield_sym/generated/leaky_relu.py"]
 
 
-def test_evaluation_form_identities_hold():
-    """The exact identities of evaluation_form leave the value unchanged (40 digits)."""
-    import sympy as sp
-    from meanfield_sym.kernels.symbols import A, B
-    from meanfield_sym.kernels.forms import evaluation_form as stable_form
-    for name in ("relu", "erf", "gelu", "sin", "gaussian", "step"):
-        for kernel in ("two_point", "two_point_prime"):
-            cf = closed_forms(name)[kernel]
-            new = codegen.evaluation_form(stable_form(cf))
-            new = new.replace(lambda e: isinstance(e, sp.Function) and
-                              e.func.__name__ == "clamp0", lambda e: sp.Max(e.args[0], 0))
-            for a, b in ((sp.Rational(3, 7), sp.Rational(-1, 5)), (sp.Integer(5), sp.Integer(4))):
-                diff = sp.N((new - cf).subs({A: a, B: b}), 40)
-                assert abs(diff) < sp.Float("1e-35"), (name, kernel)
+@pytest.mark.parametrize("name", SHIPPED)
+def test_generated_lines_fit_99_characters(name):
+    text = (codegen.GENERATED_DIR / f"{name}.py").read_text()
+    long = [i for i, line in enumerate(text.splitlines(), 1) if len(line) > 99]
+    assert not long, (name, long)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -580,12 +577,18 @@ def test_check_passes_on_all_shipped_modules():
 
 
 def test_check_fails_after_an_edit_in_a_copy(tmp_path, capsys):
+    """A fresh copy passes; an edit and a missing file are reported, an intact file is not."""
     copy = tmp_path / "generated"
-    shutil.copytree(codegen.GENERATED_DIR, copy)
+    copy.mkdir()
+    codegen.write_shipped(list(QUICK), copy)
+    assert main(["codegen", "--check", "--only", ",".join(QUICK), "--dir", str(copy)]) == 0
+    capsys.readouterr()
     target = copy / "relu.py"
-    target.write_text(target.read_text().replace("numpy.arctan2", "numpy.arctan2 ", 1))
+    text = target.read_text()
+    assert "numpy.arctan2" in text
+    target.write_text(text.replace("numpy.arctan2", "numpy.arctan2 ", 1))
     (copy / "step.py").unlink()
-    rc = main(["codegen", "--check", "--only", "relu,step,erf", "--dir", str(copy)])
+    rc = main(["codegen", "--check", "--only", ",".join(QUICK), "--dir", str(copy)])
     err = capsys.readouterr().err
     assert rc == 1
     assert str(target) in err and "step.py" in err and "missing" in err
@@ -595,27 +598,31 @@ def test_check_fails_after_an_edit_in_a_copy(tmp_path, capsys):
 def test_cli_writes_a_module_equal_to_the_shipped_one(tmp_path):
     out = tmp_path / "relu.py"
     assert main(["codegen", "relu", "--out", str(out)]) == 0
+
     def without_command(text):
         lines = text.splitlines()
         start = lines.index("# Regenerate with:")
         end = next(i for i in range(start, len(lines)) if lines[i].startswith("# ---"))
-        return lines[:start] + lines[end:], " ".join(lines[start + 1:end])
+        return lines[:start] + lines[end:]
 
-    shipped, cmd_shipped = without_command((codegen.GENERATED_DIR / "relu.py").read_text())
-    fresh, cmd_fresh = without_command(out.read_text())
-    assert shipped == fresh  # only the banner's command differs
-    assert "meanfield_sym/generated/relu.py" in cmd_shipped and out.name in cmd_fresh
+    shipped_text = (codegen.GENERATED_DIR / "relu.py").read_text()
+    assert without_command(shipped_text) == without_command(out.read_text())
+    # only the banner's command differs: the --out path
+    assert _banner_command(shipped_text)[-1] == "meanfield_sym/generated/relu.py"
+    assert _banner_command(out.read_text())[-2:] == ["--out", str(out)]
 
 
 def test_generation_is_deterministic_across_hash_seeds():
+    """Derived in-process each time (fresh: no on-disk cache shared between the runs)."""
     code = ("from meanfield_sym.codegen import generate_module; import hashlib; "
-            "print(hashlib.sha256(generate_module('abs').source.encode()).hexdigest())")
+            "src = generate_module('abs', fresh=True).source; "
+            "print(hashlib.sha256(src.encode()).hexdigest())")
     digests = set()
     for seed in ("0", "4242"):
-        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        env = {**os.environ, "PYTHONHASHSEED": seed}
         digests.add(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                    check=True, env=env).stdout.strip())
-    assert len(digests) == 1
+    assert len(digests) == 1 and len(digests.pop()) == 64
 
 
 @pytest.mark.parametrize("argv,fragment", [
@@ -636,69 +643,92 @@ def test_cli_bad_input_exits_2_with_one_line(argv, fragment, capsys, tmp_path, m
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert fragment in err and len(err.splitlines()) == 1
+    assert not list(tmp_path.iterdir())  # nothing written
 
 
 # ---------------------------------------------------------------------------------------------
-# Bad input to the generated functions
+# Bad input through the library, with a generated module as the provider
 # ---------------------------------------------------------------------------------------------
+def _kern(m):
+    return from_module(m)
+
+
+def _op(m, *args, **kw):
+    return mf.order_parameters(m, *args, **kw)
+
+
+_BETAS = {"beta1": 0.5, "beta2": 0.1, "beta3": 0.2, "beta4": 0.25, "N": 2, "C": 2}
+
+
 @pytest.mark.parametrize("call,fragment", [
-    (lambda m: m.one_point(-1.0), "> 0"),
-    (lambda m: m.one_point(np.nan), "finite"),
-    (lambda m: m.two_point(1.0, 1.5), "exceed"),
-    (lambda m: m.two_point(0.0, 0.0), "> 0"),
-    (lambda m: m.two_point_prime(1.0, "x"), "number"),
-    (lambda m: m.kappas(-1.0, 0.1, 3), ">= 0"),
-    (lambda m: m.kappas(1.0, np.inf, 3), "finite"),
-    (lambda m: m.kappas(1.0, 0.1, 0), "depth"),
-    (lambda m: m.kappas(1.0, 0.1, 2.5), "depth"),
-    (lambda m: m.kappas(1.0, 0.1, 1), "depth 1"),
-    (lambda m: m.kappas(1.0, 0.1, 3, widths=[1, 1]), "widths"),
-    (lambda m: m.kappas(1.0, 0.1, 3, widths=[1, 0, 1]), "positive"),
-    (lambda m: m.kappas([1.0, 2.0], 0.1, 3), "per-layer"),
-    (lambda m: m.kappas(1.0, 0.1, 3, qhat2_0=2.0), "qhat2_0"),
-    (lambda m: m.kappas(0.0, 0.0, 3), "q_1"),
-    (lambda m: m.network_statistics(1.0, 0.1, 3, samples=0), "samples"),
-    (lambda m: m.network_statistics(1.0, 0.1, 3, width=-5), "width"),
-    (lambda m: m.network_statistics(1.0, 0.1, 3, momentum=1.0), "momentum"),
-    (lambda m: m.softmax_betas([[0.5, 0.6]]), "sum to 1"),
-    (lambda m: m.softmax_betas([[1.5, -0.5]]), "non-negative"),
-    (lambda m: m.softmax_betas(np.ones((2, 2, 2)) / 2), "N x C"),
-    (lambda m: m.gamma(-0.1), ">= 0"),
-    (lambda m: m.fim_blocks(-1.0, 0.1, 3), ">= 0"),
-    (lambda m: m.fim_blocks(1.0, 0.1, 0), "depth must be >= 1"),
-    (lambda m: m.fim_blocks(1.0, 0.1, 3, widths=[1, 1]), "3 values for depth 3"),
-    (lambda m: m.fim_blocks(1.0, 0.1, 3, classes=0), "classes"),
-    (lambda m: m.feature_metric_statistics(1.0, -0.2, 3), "sigma_b2 is a variance"),
-    (lambda m: m.feature_metric_statistics(1.0, 0.1, 2, widths=[1, 1, 1]), "widths"),
-    (lambda m: m.feature_metric_statistics(1.0, 0.1, 3, samples=1.5), "samples"),
-    (lambda m: m.feature_metric_blocks([1.0, -1.0, 1.0], 0.1, 3), "sigma_w2[layer 2]"),
-    (lambda m: m.feature_metric_blocks(1.0, 0.1, 0), "depth"),
-    (lambda m: m.feature_metric_blocks(1.0, 0.1, 2, width=0), "width"),
-    (lambda m: m.network_statistics(-1.0, 0.1, 3), ">= 0"),
-    (lambda m: m.network_statistics(1.0, 0.1, 0), "depth"),
-    (lambda m: m.network_statistics(1.0, 0.1, 3, widths=[1, 1, 1, 1]), "widths"),
-    (lambda m: m.fixed_point(-0.5, 0.1), "sigma_w2 is a variance"),
-    (lambda m: m.fixed_point(1.0, -0.1), "sigma_b2 is a variance"),
-    (lambda m: m.fixed_point(0.0, 0.0), "must be > 0"),
-    (lambda m: m.fixed_point(1.0, 0.1, q_init=-1.0), "q_init"),
-    (lambda m: m.fixed_point(1.0, 0.1, tol=0.0), "tol"),
-    (lambda m: m.fixed_point(1.0, 0.1, maxiter=0), "maxiter"),
-    (lambda m: m.chi1(1.0, 0.0), "> 0"),
-    (lambda m: m.chi1(-1.0, 1.0), ">= 0"),
-    (lambda m: m.softmax_fim_statistics({"beta1": 0.5}, 1.0, 0.5, 2.0, 10), "softmax_betas"),
-    (lambda m: m.softmax_fim_statistics([[0.5, 0.6]], 1.0, 0.5, 2.0, 10), "sum to 1"),
-    (lambda m: m.softmax_fim_statistics([[0.5, 0.5]], 1.0, 0.5, 0.0, 10), "alpha"),
-    (lambda m: m.softmax_fim_statistics([[0.5, 0.5]], 1.0, 0.5, 2.0, -3), "width"),
+    (lambda m: _kern(m).one_point(-1.0), "q must be > 0"),
+    (lambda m: _kern(m).one_point(np.nan), "finite"),
+    (lambda m: _kern(m).two_point(1.0, 1.5), "exceed"),
+    (lambda m: _kern(m).two_point(0.0, 0.0), "a must be > 0"),
+    (lambda m: _kern(m).two_point_prime(1.0, "x"), "number"),
+    (lambda m: _kern(m).layer(2.0, -2.5), "exceed"),
+    (lambda m: _kern(m).gamma(-0.1), ">= 0"),
+    (lambda m: _kern(m).tangent_moments(0.0), "> 0"),
+    (lambda m: _kern(m).variance_map(-1.0, 1.0, 0.1), "> 0"),
+    (lambda m: _op(m, -1.0, 0.1, 3), ">= 0"),
+    (lambda m: _op(m, 1.0, np.inf, 3), "finite"),
+    (lambda m: _op(m, 1.0, 0.1, 0), "depth"),
+    (lambda m: _op(m, 1.0, 0.1, 2.5), "depth"),
+    (lambda m: mf.kappas(_op(m, 1.0, 0.1, 1), mf.width_ratios(None, 1)), "depth 1"),
+    (lambda m: mf.network_statistics(m, 1.0, 0.1, 3, widths=[1, 0, 1]), "positive"),
+    (lambda m: _op(m, [1.0, 2.0], 0.1, 3), "per-layer"),
+    (lambda m: _op(m, 1.0, 0.1, 3, qhat2_0=2.0), "qhat2_0"),
+    (lambda m: _op(m, 0.0, 0.0, 3), "must be > 0"),
+    (lambda m: mf.network_statistics(m, 1.0, 0.1, 3, samples=0), "samples"),
+    (lambda m: mf.network_statistics(m, 1.0, 0.1, 3, width=-5), "width"),
+    (lambda m: mf.network_statistics(m, 1.0, 0.1, 3, momentum=1.0), "momentum"),
+    (lambda m: mf.network_statistics(m, 1.0, 0.1, 3, classes=0), "classes"),
+    (lambda m: mf.softmax_betas([[0.5, 0.6]]), "sum to 1"),
+    (lambda m: mf.softmax_betas([[1.5, -0.5]]), "non-negative"),
+    (lambda m: mf.softmax_betas(np.ones((2, 2, 2)) / 2), "N x C"),
+    (lambda m: mf.fim_blocks(_op(m, 1.0, 0.1, 3), np.ones(3), 100, 5, 0), "classes"),
+    (lambda m: mf.network_statistics(m, 1.0, -0.2, 3), "sigma_b2 is a variance"),
+    (lambda m: mf.network_statistics(m, 1.0, 0.1, 3, widths=[1, 1]), "3 values for depth 3"),
+    (lambda m: mf.network_statistics(m, 1.0, 0.1, 2, widths=[1, 1, 1]), "widths"),
+    (lambda m: mf.network_statistics(m, 1.0, 0.1, 3, samples=1.5), "samples"),
+    (lambda m: mf.network_statistics(m, [1.0, -1.0, 1.0], 0.1, 3), "sigma_w2[layer 2]"),
+    (lambda m: mf.network_statistics(m, 1.0, 0.1, 0), "depth"),
+    (lambda m: mf.network_statistics(m, 1.0, 0.1, 2, width=0), "width"),
+    (lambda m: mf.network_statistics(m, -1.0, 0.1, 3), ">= 0"),
+    (lambda m: mf.fixed_point(m, -0.5, 0.1), "sigma_w2 is a variance"),
+    (lambda m: mf.fixed_point(m, 1.0, -0.1), "sigma_b2 is a variance"),
+    (lambda m: mf.fixed_point(m, 0.0, 0.0), "must be > 0"),
+    (lambda m: mf.fixed_point(m, 1.0, 0.1, q_init=-1.0), "q_init"),
+    (lambda m: mf.fixed_point(m, 1.0, 0.1, tol=0.0), "tol"),
+    (lambda m: mf.fixed_point(m, 1.0, 0.1, maxiter=0), "maxiter"),
+    (lambda m: mf.chi1(m, 1.0, 0.0), "> 0"),
+    (lambda m: mf.chi1(m, -1.0, 1.0), ">= 0"),
+    (lambda m: mf.softmax_fim_statistics(_BETAS, 1.0, 0.5, 2.0, -3), "width"),
+    (lambda m: mf.ngd_unit_wise(m, -1.0, 0.1, 3), ">= 0"),
+    (lambda m: mf.ngd_unit_wise(m, 1.0, 0.1, 3, widths=[1, 1]), "widths"),
 ])
-def test_generated_functions_reject_bad_input(call, fragment):
-    with pytest.raises(ValueError, match=None) as info:
+def test_library_rejects_bad_input_with_a_module_as_provider(call, fragment):
+    with pytest.raises(ValueError) as info:
+        call(gen("relu"))
+    assert fragment in str(info.value)
+    assert len(str(info.value).splitlines()) == 1
+
+
+@pytest.mark.parametrize("call,fragment", [
+    (lambda m: mf.softmax_fim_statistics({"beta1": 0.5}, 1.0, 0.5, 2.0, 10), "softmax_betas"),
+    (lambda m: mf.softmax_fim_statistics(_BETAS, 1.0, 0.5, 0.0, 10), "alpha"),
+])
+def test_library_rejects_arguments_it_cannot_use(call, fragment):
+    """Every public function validates its arguments (meanfield_sym.checks): a β dict without
+    N and C, or α = 0 (no hidden layer), is refused with one line, not answered with a
+    KeyError or NaN."""
+    with pytest.raises(ValueError) as info:
         call(gen("relu"))
     assert fragment in str(info.value)
 
 
-def test_step_network_backward_is_infinite_not_nan():
-    """φ = step: E[δ(u)²] = ∞, so κ1 = ∞ (a value, not an error); 0·∞ would be NaN → error."""
-    mod = gen("step")
-    assert np.isinf(mod.kappas(1.0, 0.5, 3)["kappa1"])
-    with pytest.raises(ValueError, match="NaN"):
-        mod.kappas([1.0, 1.0, 0.0], 0.5, 3)
+def test_zero_times_infinite_backward_moment_is_refused():
+    """φ = step with σ_w² = 0 in the output layer: q̃^2 = 0 · E[δ²] = 0 · ∞ is undefined; the
+    recursion must refuse it (as the kernels refuse NaN), not return κ1 = NaN."""
+    with pytest.raises(ValueError, match="NaN|undefined"):
+        _library_kappas(gen("step"), [1.0, 1.0, 0.0], 0.5, 3)

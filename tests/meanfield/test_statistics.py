@@ -464,14 +464,17 @@ def test_bad_probabilities(probs, match):
 # Natural-gradient constants: finite-dimensional identities
 # ---------------------------------------------------------------------------------------------
 def test_tri_diagonal_constant_against_linear_algebra():
+    """1ᵀΣ⁻¹1 by a linear solve where Σ is invertible, 1ᵀΣ⁺1 by the pseudo-inverse where it
+    is singular (L = 3s + 2, with 1 in Σ's range), and the damped limit ρ → 0 agrees."""
     for L in range(1, 21):
         sig = np.eye(L) + np.eye(L, k=1) + np.eye(L, k=-1)
-        if np.linalg.matrix_rank(sig) < L:
-            assert S.tri_diagonal_constant(L) is None
-        else:
-            one = np.ones(L)
-            assert S.tri_diagonal_constant(L) == pytest.approx(one @ np.linalg.solve(sig, one),
-                                                                rel=1e-9)
+        one = np.ones(L)
+        singular = np.linalg.matrix_rank(sig) < L
+        assert singular == (L % 3 == 2)
+        ref = one @ np.linalg.pinv(sig) @ one if singular else one @ np.linalg.solve(sig, one)
+        assert S.tri_diagonal_constant(L) == pytest.approx(ref, rel=1e-9)
+        damped = one @ np.linalg.solve(sig + 1e-9 * np.eye(L), one)
+        assert damped == pytest.approx(ref, rel=1e-6)
     assert S.layer_wise_constant(np.eye(5)) == pytest.approx(5.0)
 
 
