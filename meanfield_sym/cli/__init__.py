@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import pkgutil
+import re
 import sys
 import warnings
 
@@ -27,6 +28,13 @@ class UserError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    #: values such as -1e299, -inf and -.5 are numbers, not options
+    _NEGATIVE = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^-(inf|nan)$", re.IGNORECASE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = self._NEGATIVE
+
     def error(self, message):  # one line, exit 2, like argparse but without the usage block
         self.exit(2, f"{self.prog}: error: {message}\n")
 

@@ -140,8 +140,8 @@ def _load_probs(path: str) -> np.ndarray:
             raise ValueError(f"--probs must be a .npy or .csv file, got {path!r}")
     except ValueError as exc:
         raise ValueError(f"cannot read {path!r}: {exc}".splitlines()[0]) from None
-    except OSError as exc:
-        raise ValueError(f"cannot read {path!r}: {exc}") from None
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"cannot read {path!r}: {exc or 'the file is empty'}") from None
     return np.asarray(arr, dtype=float) if arr.dtype != object else arr
 
 

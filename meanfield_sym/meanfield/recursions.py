@@ -206,9 +206,14 @@ def _backward(provs, sw, q1, q2, depth, correlations, primes=None):
             d1 = np.asarray(prov.one_point_prime(q1[l]), dtype=float)
             d2 = np.asarray(prov.two_point_prime(q1[l], q2[l]), dtype=float) \
                 if correlations else None
-        qt1[l] = np.broadcast_to(sw[l] * qt1[l + 1] * d1, shape).astype(float)
-        if correlations:
-            qt2[l] = np.broadcast_to(sw[l] * qt2[l + 1] * d2, shape).astype(float)
+        with np.errstate(invalid="ignore"):
+            qt1[l] = np.broadcast_to(sw[l] * qt1[l + 1] * d1, shape).astype(float)
+            if correlations:
+                qt2[l] = np.broadcast_to(sw[l] * qt2[l + 1] * d2, shape).astype(float)
+        if np.any(np.isnan(qt1[l])) or (correlations and np.any(np.isnan(qt2[l]))):
+            raise ValueError(f"layer {l}: the backward order parameter is 0·∞ (a zero weight "
+                             "variance next to an infinite E[φ'²], e.g. the step function): "
+                             "it is undefined there")
     return qt1, qt2
 
 

@@ -84,6 +84,13 @@ def softmax_fim_statistics(betas: dict, kappa1, kappa2, alpha_, M) -> dict:
     values; the upper bound is also capped by ``λ^lin_max``, which (28) guarantees).
     """
     M = checks.positive_number(M, "width M")
+    alpha_ = checks.positive_number(alpha_, "alpha (depth >= 2)")
+    if not isinstance(betas, dict):
+        betas = softmax_betas(betas)        # an N × C array of softmax outputs
+    missing = {"beta1", "beta2", "beta3", "beta4", "N", "C"} - set(betas)
+    if missing:
+        raise ValueError("betas must be the result of softmax_betas (or an N x C array of "
+                         f"softmax outputs); missing {', '.join(sorted(missing))}")
     N, C = int(betas["N"]), int(betas["C"])
     k1 = np.asarray(kappa1, dtype=float)
     k2 = np.asarray(kappa2, dtype=float)
