@@ -73,6 +73,7 @@ class Kernels:
         self._lock = threading.Lock()
         if self._raw["layer"] is None:
             self.layer = None          # the recursions then call the four kernels
+            self.layer_unchecked = None
         self.closed = {k: self._raw[k] is not None for k in KERNEL_METHODS}
 
     def __repr__(self):
@@ -140,6 +141,21 @@ class Kernels:
             out = self._raw["layer"](a, b)
         return tuple(_no_nan(_shaped(v, a.shape), n, self.label)
                      for v, n in zip(out, KERNEL_METHODS))
+
+    def layer_unchecked(self, a, b):
+        """:meth:`layer` for arguments the caller has checked (float arrays of one shape,
+        a > 0, |b| <= a): the recursions call it once per layer.  The domain and NaN checks
+        still run; constant results are broadcast views, not copies."""
+        if self.domain:
+            for name in KERNEL_METHODS:
+                self._check_domain(name, (a,) if name.startswith("one_point") else (a, b))
+        with np.errstate(all="ignore"):
+            out = self._raw["layer"](a, b)
+        res = []
+        for v, n in zip(out, KERNEL_METHODS):
+            v = _no_nan(np.asarray(v, dtype=float), n, self.label)
+            res.append(v if v.shape == a.shape else np.broadcast_to(v, a.shape))
+        return tuple(res)
 
     def variance_map(self, q, sigma_w2, sigma_b2):
         """q ↦ σ_w² E[φ(√q u)²] + σ_b² (printed when E[φ²] has a closed form)."""

@@ -62,12 +62,21 @@ def _layer_kernels(activation, depth: int) -> list:
 
 def _clip_overlap(q1: np.ndarray, q2: np.ndarray, where: str) -> np.ndarray:
     """Clip |q2| <= q1 where the excess is rounding; raise if it is more than that."""
+    over = np.abs(q2) > q1
+    if not np.any(over):                 # the usual case: one pass, no copy
+        return q2
     excess = np.abs(q2) - q1
     bad = excess > checks.ROUNDING_SLACK * np.maximum(q1, np.finfo(float).tiny)
     if np.any(bad):
         raise ValueError(f"{where}: overlap exceeds the variance (|q2| > q1) beyond rounding; "
                          "check the input order parameters")
     return np.clip(q2, -q1, q1)
+
+
+def _full(value, shape) -> np.ndarray:
+    """``value`` as a float array of ``shape`` (a copy only when broadcasting needs one)."""
+    arr = np.asarray(value, dtype=float)
+    return arr if arr.shape == shape else np.broadcast_to(arr, shape).astype(float)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,14 +145,21 @@ def _forward(provs, sw, sb, depth, h1, h2, correlations):
     qh1[0] = np.broadcast_to(h1, shape).astype(float)
     qh2[0] = np.broadcast_to(h2, shape).astype(float) if correlations else None
     for l in range(1, depth + 1):
-        q1[l] = np.broadcast_to(sw[l - 1] * qh1[l - 1] + sb[l - 1], shape).astype(float)
+        q1[l] = _full(sw[l - 1] * qh1[l - 1] + sb[l - 1], shape)
         if correlations:
-            q2[l] = np.broadcast_to(sw[l - 1] * qh2[l - 1] + sb[l - 1], shape).astype(float)
+            q2[l] = _full(sw[l - 1] * qh2[l - 1] + sb[l - 1], shape)
             q2[l] = _clip_overlap(q1[l], q2[l], f"layer {l}")
         if l == depth:
             break  # the output u^L is linear: no activation moments at layer L
         prov = provs[l - 1]
-        if correlations and getattr(prov, "layer", None) is not None:
+        fast = getattr(prov, "layer_unchecked", None) if correlations else None
+        if fast is not None:
+            if not np.all(q1[l] > 0):
+                raise ValueError(f"layer {l}: the variance q_1 must be > 0 (a variance), got "
+                                 f"{float(np.min(q1[l]))!r}")
+            qh1[l], d1, qh2[l], d2 = fast(q1[l], q2[l])
+            primes[l] = (d1, d2)
+        elif correlations and getattr(prov, "layer", None) is not None:
             qh1[l], d1, qh2[l], d2 = prov.layer(q1[l], q2[l])
             primes[l] = (d1, d2)
         else:
@@ -207,9 +223,9 @@ def _backward(provs, sw, q1, q2, depth, correlations, primes=None):
             d2 = np.asarray(prov.two_point_prime(q1[l], q2[l]), dtype=float) \
                 if correlations else None
         with np.errstate(invalid="ignore"):
-            qt1[l] = np.broadcast_to(sw[l] * qt1[l + 1] * d1, shape).astype(float)
+            qt1[l] = _full(sw[l] * qt1[l + 1] * d1, shape)
             if correlations:
-                qt2[l] = np.broadcast_to(sw[l] * qt2[l + 1] * d2, shape).astype(float)
+                qt2[l] = _full(sw[l] * qt2[l + 1] * d2, shape)
         if np.any(np.isnan(qt1[l])) or (correlations and np.any(np.isnan(qt2[l]))):
             raise ValueError(f"layer {l}: the backward order parameter is 0·∞ (a zero weight "
                              "variance next to an infinite E[φ'²], e.g. the step function): "
