@@ -191,5 +191,9 @@ def test_ngd_json_contract(capsys):
     assert uw["gamma"] == pytest.approx(0.5)
     assert uw["optimal_lr_times_M"] == pytest.approx(1 / (0.5 * 4))
     assert d["block_diagonal"] == {"constant": 5.0, "optimal_lr": 0.2}
-    assert d["tri_diagonal"]["constant"] is None and "singular" in d["tri_diagonal"]["reason"]
+    # L = 5 = 3s + 2: Σ_tri is singular, the pseudo-inverse gives 1ᵀΣ⁺1 = 2 (numpy.linalg.pinv)
+    sig = np.eye(5) + np.eye(5, k=1) + np.eye(5, k=-1)
+    assert d["tri_diagonal"]["constant"] == pytest.approx(np.ones(5) @ np.linalg.pinv(sig)
+                                                          @ np.ones(5), rel=1e-12)
+    assert d["tri_diagonal"]["sigma_singular"] is True
     assert d["kfac"]["constant"] == 5.0 and d["kfac"]["optimal_lr"] == pytest.approx(0.2)
