@@ -349,6 +349,20 @@ class TabulatedKernels:
         self.enabled = smooth and wanted
         self._tables = {}
         self._lock = threading.RLock()
+        self._cache_key = None
+        if self.enabled:           # tables built by an earlier process (meanfield_sym.kernels.cache)
+            import sympy as sp
+            from meanfield_sym.kernels import cache
+            self._cache_key = cache.entry_key("tables", (sp.srepr(self.activation.expr),
+                                                         _source_digest()))
+            stored = cache.load(self._cache_key)
+            if isinstance(stored, dict):
+                self._tables.update(stored)
+
+    def _remember(self):
+        if self._cache_key is not None:
+            from meanfield_sym.kernels import cache
+            cache.store(self._cache_key, dict(self._tables))
 
     # -- building -----------------------------------------------------------------------------
     def _x_to_a(self, x):
@@ -388,6 +402,7 @@ class TabulatedKernels:
         with self._lock:
             if key not in self._tables:
                 self._tables[key] = build_1d(self._one_sampler(prime), np.array(_X_BREAKS_1D))
+                self._remember()
             return self._tables[key]
 
     def _two_table(self, prime):
@@ -400,6 +415,7 @@ class TabulatedKernels:
                 if not par:
                     tb = np.concatenate([tb, (np.pi - tb[::-1])[1:]])
                 self._tables[key] = build_2d(self._two_sampler(prime), np.array(_X_BREAKS), tb)
+                self._remember()
             return self._tables[key]
 
     def tables(self):
@@ -454,6 +470,15 @@ class TabulatedKernels:
     def two_point_prime(self, a, b):
         r"""I_φ'[a, b] = E[φ'(u1) φ'(u2)] (*Universal statistics* Eq. (12)), vectorised with broadcasting."""
         return self._two(a, b, True)
+
+
+def _source_digest() -> str:
+    """What the tables depend on besides the activation: this module and the quadrature."""
+    import hashlib
+    from pathlib import Path
+    here = Path(__file__).resolve().parent
+    return hashlib.sha256(b"".join((here / f).read_bytes()
+                                   for f in ("tables.py", "quadrature.py"))).hexdigest()[:16]
 
 
 _CACHE: dict = {}
