@@ -3,7 +3,7 @@
 # Activation: gelu
 #   φ(x) = x*(erf(sqrt(2)*x/2) + 1)/2
 #   fingerprint 4dbd2d1c9edf
-# Printed by meanfield_sym.kernels.printing (derivation code 3ab4c7832597, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code b1179050a561, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen gelu --out meanfield_sym/generated/gelu.py
 # -------------------------------------------------------------------------------------------------
@@ -50,8 +50,8 @@ PRIME = 'sqrt(2)*x*exp(-x**2/2)/(2*sqrt(pi)) + erf(sqrt(2)*x/2)/2 + 1/2'
 FINGERPRINT = '4dbd2d1c9edf'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
-#: meanfield_sym.kernels.provider.derivation_digest).
-DERIVATION = '3ab4c7832597'
+#: meanfield_sym.kernels.digest.derivation_digest).
+DERIVATION = 'b1179050a561'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': (

@@ -3,7 +3,7 @@
 # Activation: relu
 #   φ(x) = x*Heaviside(x)
 #   fingerprint ac7b5a5e472c
-# Printed by meanfield_sym.kernels.printing (derivation code 3ab4c7832597, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code b1179050a561, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen relu --out meanfield_sym/generated/relu.py
 # -------------------------------------------------------------------------------------------------
@@ -45,8 +45,8 @@ PRIME = 'Heaviside(x)'
 FINGERPRINT = 'ac7b5a5e472c'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
-#: meanfield_sym.kernels.provider.derivation_digest).
-DERIVATION = '3ab4c7832597'
+#: meanfield_sym.kernels.digest.derivation_digest).
+DERIVATION = 'b1179050a561'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': 'q/2',

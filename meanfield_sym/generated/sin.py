@@ -3,7 +3,7 @@
 # Activation: sin
 #   φ(x) = sin(x)
 #   fingerprint 483ae6fefe0c
-# Printed by meanfield_sym.kernels.printing (derivation code 3ab4c7832597, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code b1179050a561, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen sin --out meanfield_sym/generated/sin.py
 # -------------------------------------------------------------------------------------------------
@@ -45,8 +45,8 @@ PRIME = 'cos(x)'
 FINGERPRINT = '483ae6fefe0c'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
-#: meanfield_sym.kernels.provider.derivation_digest).
-DERIVATION = '3ab4c7832597'
+#: meanfield_sym.kernels.digest.derivation_digest).
+DERIVATION = 'b1179050a561'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': '1/2 - exp(-2*q)/2',
