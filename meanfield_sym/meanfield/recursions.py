@@ -393,6 +393,7 @@ def fixed_point(kernels, sigma_w2, sigma_b2, q_init=None, tol: float = 1e-13,
     done = np.zeros(shape, dtype=bool)
     diverged = np.zeros(shape, dtype=bool)
     steps = np.zeros(shape, dtype=int)
+    residual = np.full(shape, np.nan)        # F(q) − q at the previous step
     mapping = getattr(prov, "variance_map", None)
 
     def F(qa, w, b):
@@ -424,7 +425,11 @@ def fixed_point(kernels, sigma_w2, sigma_b2, q_init=None, tol: float = 1e-13,
             & (use | (np.abs(f - qa) <= _ROUNDING * qa))  # no Newton step: F' >= 1, not a root
         #                                                   unless F(q) = q to rounding
         zero = np.zeros(qa.shape, dtype=bool)
-        div = ~np.isfinite(new) | (new > 1e100)
+        # F' >= 1 with a constant positive residual: F(q) = q + const, growing without bound
+        h = f - qa
+        linear = (~use) & (h > 0) & (np.abs(h - residual.flat[idx]) <= _ROUNDING * np.abs(h))
+        residual.flat[idx] = h
+        div = ~np.isfinite(new) | (new > 1e100) | linear
         stop = conv | zero
         steps.flat[idx] += ~stop
         q.flat[idx] = np.where(zero, 0.0, np.where(conv, qa, np.where(div, np.inf, new)))
