@@ -14,12 +14,12 @@ Witness:  meanfield_sym.verdicts.sweeps.gradient_descent: the teacher is a rando
 """
 from __future__ import annotations
 
-import numpy as np
 import sympy as sp
 
 from meanfield_sym.witnesses import finite_width as E
 from meanfield_sym import meanfield as S
-from meanfield_sym.verdicts.sweeps import gradient_descent, seed_for
+from meanfield_sym.verdicts.sweeps import seed_for
+from meanfield_sym.verdicts.training import gradient_descent
 from meanfield_sym.verdicts.judge import Witness, judge
 from meanfield_sym.verdicts.record import CheckResult, run_script
 

@@ -6,23 +6,28 @@ ratio.  Standard parameterisation: the FIM (Universal statistics Thms 1, 3, 4; P
 spectra Thm 3.1); ``--parameterization ntk``: the NTK Θ (Pathological spectra Sec. 4.1);
 ``--softmax``: the cross-entropy Fisher (Pathological spectra Thm 3.3, λ_max bracketed by its
 lower and upper bound).  A progress bar goes to stderr; ``--json`` prints
-``{"settings": {...}, "rows": [...]}``; ``--plot FILE.png`` draws theory lines against
-experiment points (needs matplotlib).  Bad input exits with status 2 and one line.
+``{"settings": {...}, "rows": [...]}`` (strict JSON: a non-finite number is null);
+``--plot FILE.png`` draws theory lines against experiment points (needs matplotlib; any image
+suffix matplotlib writes).  Everything is checked before the first network is sampled: the
+numbers, the plot destination, and the memory one network needs at the largest width (a
+request beyond the memory available is refused with the estimate).  Bad input exits with
+status 2 and one line.
 """
 from __future__ import annotations
 
-import json
-import math
 import os
-import sys
 
-from meanfield_sym.cli.kernel import parse_params
-from meanfield_sym.cli.stats import _depth, _numbers, _positive_int, _variance, to_jsonable
+from meanfield_sym.cli.args import (depth, dumps, numbers, parse_params, positive_int, plain,
+                                    variance)
+
+#: Fraction of the available memory one network may use: the interpreter, the kernel tables
+#: and the sweep's own arrays need the rest.
+MEMORY_FRACTION = 0.8
 
 
 def add_parser(sub):
     p = sub.add_parser("experiment", help="width sweep: finite random networks against theory",
-                       description=__doc__.splitlines()[0])
+                       description=plain(__doc__.splitlines()[0]), allow_abbrev=False)
     p.add_argument("--activation", required=True, help="built-in name or expression in x")
     p.add_argument("--param", action="append", default=[], metavar="K=V",
                    help="activation parameter (repeatable), e.g. --param slope=0.1")
@@ -39,13 +44,14 @@ def add_parser(sub):
     p.add_argument("--parameterization", choices=("standard", "ntk"), default="standard",
                    help="standard: FIM statistics; ntk: NTK statistics (default standard)")
     p.add_argument("--json", action="store_true", help="print {settings, rows} as JSON")
-    p.add_argument("--plot", metavar="FILE.png", help="draw theory vs experiment (matplotlib)")
+    p.add_argument("--plot", metavar="FILE.png",
+                   help="draw theory vs experiment (matplotlib; .png, .pdf, .svg, ...)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def _widths(text: str) -> tuple[int, ...]:
-    vals = _numbers(text, "--width")
+    vals = numbers(text, "--width")
     out = []
     for v in vals:
         if v != int(v) or v < 1:
@@ -56,45 +62,82 @@ def _widths(text: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (MemAvailable of /proc/meminfo, else the
+    physical memory), or None when the system does not say."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2 ** 30:.3g} GiB"
+
+
+def check_memory(settings, available: int | None = None) -> int:
+    """Refuse a sweep whose largest network does not fit: returns the estimated bytes
+    (:func:`meanfield_sym.verdicts.sweeps.memory_bytes` at the largest width)."""
+    from meanfield_sym.verdicts.sweeps import memory_bytes
+    s = settings
+    need = memory_bytes(s.depth, max(s.widths), s.samples, s.classes)
+    have = available_memory() if available is None else available
+    if have is not None and need > MEMORY_FRACTION * have:
+        raise ValueError(
+            f"one network at width {max(s.widths)} (L = {s.depth}, N = {s.samples}, "
+            f"C = {s.classes}) needs about {_gib(need)} of memory (weights, forward signals and "
+            f"{s.classes * s.samples}² dual Gram matrices), more than "
+            f"{MEMORY_FRACTION:.0%} of the {_gib(have)} available; choose a smaller --width, "
+            "--depth, --samples or --classes")
+    return need
+
+
 def _settings(args):
     from meanfield_sym.verdicts.sweeps import SweepSettings
-    depth = _depth(args.depth)
-    if depth < 2:
-        raise ValueError("--depth must be >= 2: the Fisher statistics need a hidden layer")
-    sw = _variance(args.sigma_w2, "--sigma-w2", depth)
-    sb = _variance(args.sigma_b2, "--sigma-b2", depth)
+    if args.depth is not None and args.depth < 2:
+        raise ValueError(f"--depth must be >= 2: the Fisher statistics need a hidden layer, "
+                         f"got {args.depth}")
+    L = depth(args.depth)
+    sw = variance(args.sigma_w2, "--sigma-w2", L)
+    sb = variance(args.sigma_b2, "--sigma-b2", L)
     if isinstance(sw, list) or isinstance(sb, list):
         raise ValueError("experiment takes one --sigma-w2 and one --sigma-b2 for all layers")
     widths = _widths(args.width)
-    samples = _positive_int(args.samples, "--samples")
-    classes = _positive_int(args.classes, "--classes")
-    seeds = _positive_int(args.seeds, "--seeds")
+    samples = positive_int(args.samples, "--samples")
+    classes = positive_int(args.classes, "--classes")
+    seeds = positive_int(args.seeds, "--seeds")
     if args.seed < 0:
         raise ValueError(f"--seed must be >= 0, got {args.seed}")
     if args.plot is not None:
-        if not args.plot.lower().endswith(".png"):
-            raise ValueError(f"--plot must name a .png file, got {args.plot!r}")
-        folder = os.path.dirname(os.path.abspath(args.plot))
-        if not os.path.isdir(folder):
-            raise ValueError(f"--plot: folder {folder!r} does not exist")
-        from meanfield_sym.verdicts.sweeps import _pyplot
-        _pyplot()  # a missing matplotlib is reported before the sweep runs
-    return SweepSettings(activation=args.activation, params=parse_params(args.param),
-                         sigma_w2=sw, sigma_b2=sb, depth=depth, widths=widths,
-                         samples=samples, classes=classes, seeds=seeds, softmax=args.softmax,
-                         parameterization=args.parameterization, seed=args.seed)
+        from meanfield_sym.verdicts.figures import check_plot_path
+        check_plot_path(args.plot, "--plot")  # also reports a missing matplotlib
+    settings = SweepSettings(activation=args.activation, params=parse_params(args.param),
+                             sigma_w2=sw, sigma_b2=sb, depth=L, widths=widths,
+                             samples=samples, classes=classes, seeds=seeds,
+                             softmax=args.softmax, parameterization=args.parameterization,
+                             seed=args.seed)
+    check_memory(settings)
+    return settings
 
 
 def run(args) -> int:
-    from meanfield_sym.verdicts.sweeps import format_rows, plot_sweep, progress_bar, width_sweep
+    import sys
+
+    from meanfield_sym.verdicts.sweeps import format_rows, progress_bar, width_sweep
     settings = _settings(args)
     total = sum(settings.seeds_at(w) for w in settings.widths)
     bar = None if args.quiet else progress_bar(total)
     result = width_sweep(settings, bar)
-    if args.plot:
-        plot_sweep(result, args.plot)
+    # the results are printed first: a plot that fails to write loses nothing
     if args.json:
-        print(json.dumps(to_jsonable(result.to_json()), indent=2))
+        print(dumps(result.to_json()))
     else:
         s = settings
         kind = ("softmax Fisher F_cross" if s.softmax else
@@ -102,6 +145,14 @@ def run(args) -> int:
         print(f"{kind}: {s.activation} σ_w²={s.sigma_w2:g} σ_b²={s.sigma_b2:g} L={s.depth} "
               f"N={s.samples} C={s.classes}, {s.seeds} networks per width (seed {s.seed})")
         print(format_rows(result.rows))
-        if args.plot:
+    if args.plot:
+        from meanfield_sym.verdicts.figures import plot_sweep
+        sys.stdout.flush()
+        try:
+            plot_sweep(result, args.plot)
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"--plot: could not write {args.plot!r} ({exc}); the results "
+                             "above are complete") from None
+        if not args.json:
             print(f"plot: {args.plot}")
     return 0

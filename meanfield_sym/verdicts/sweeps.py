@@ -35,6 +35,9 @@ Both the *printed* and the *corrected* form of a formula are tested this way; th
 finite-width witness (:func:`mc_witness`) handed to the one judge
 (:func:`meanfield_sym.verdicts.judge.judge`).
 
+Gradient descent on the teacher-student problem lives in :mod:`meanfield_sym.verdicts.training`,
+the plots and the documentation figures in :mod:`meanfield_sym.verdicts.figures`.
+
 Examples
 --------
 >>> s = SweepSettings(activation="relu", sigma_w2=2.0, sigma_b2=0.1, depth=3,
@@ -62,7 +65,7 @@ from meanfield_sym.activation.function import get_activation
 __all__ = [
     "QUANTITIES", "Z_CRIT", "SE_FLOOR_REL", "SweepSettings", "SweepResult", "seed_for",
     "width_sweep", "theory_for", "measure", "Agreement", "agreement", "mc_witness", "CORRECTION_POWER", "format_rows",
-    "plot_sweep", "gradient_descent", "make_figures", "progress_bar",
+    "progress_bar", "memory_bytes",
 ]
 
 #: the statistics of a sweep row
@@ -269,6 +272,42 @@ def _simulate(settings: SweepSettings, width: int, index: int) -> E.Witness:
                       seed=seed_for(settings.seed, width, index), **dict(settings.params))
 
 
+#: Bytes of one float64.
+_FLOAT = 8
+#: Square CN × CN temporaries alive at once while the dual of one network is reduced to its
+#: statistics (the layer kernel and its reshaped product, their sum, the symmetrised copy and
+#: the eigensolver's workspace; Q^{1/2} and the products Q^{1/2} F* Q^{1/2} for the softmax
+#: Fisher).
+_DUAL_TEMPORARIES = 6
+
+
+def memory_bytes(depth: int, width: int, samples: int, classes: int) -> int:
+    """Peak memory of one sampled network and its witness (bytes), as
+    :func:`meanfield_sym.witnesses.finite_width.simulate` and :func:`measure` allocate it.
+
+    Counted in float64 numbers, with M the width (all layers 0..L−1), N the samples, C the
+    classes:
+
+    * the weights Σ_l M_l M_{l−1} = (L − 1)M² + CM and biases, plus the standard-normal draw
+      of one layer (M²) before it is scaled;
+    * the inputs and forward signals h^l, φ'(u^l): (2L − 1)NM, and one pre-activation NM;
+    * the backward signals δ^l and ∇_{h^{l−1}} f of one layer: 2CNM;
+    * the Gram matrices: L N² (h), 2L (CN)² (δ and ∇_h f);
+    * the square temporaries of the statistics: ``_DUAL_TEMPORARIES`` (CN)².
+
+    Nothing P-dimensional is formed (no P × CN Jacobian): the witness works in the CN-dual.
+
+    >>> memory_bytes(3, 100_000, 100, 1) > 2 * 100_000 ** 2 * 8
+    True
+    """
+    L, M, N, C = int(depth), int(width), int(samples), int(classes)
+    cn = C * N
+    floats = ((L - 1) * M * M + C * M + (L - 1) * M + C + M * M
+              + 2 * L * N * M + 2 * cn * M
+              + L * N * N + 2 * L * cn * cn + _DUAL_TEMPORARIES * cn * cn)
+    return _FLOAT * floats
+
+
 # ---------------------------------------------------------------------------------------------
 # The sweep
 # ---------------------------------------------------------------------------------------------
@@ -315,7 +354,6 @@ def width_sweep(settings: SweepSettings, progress: Callable[[int, str], None] | 
     per-network theory: constant except for the softmax Fisher), ``ratio`` =
     experiment/theory, ``seeds`` (K), and ``theory_upper`` for the softmax λ_max.
     """
-    total = sum(settings.seeds_at(w) for w in settings.widths)
     done = 0
     rows, raw = [], {}
     for width in settings.widths:
@@ -330,6 +368,7 @@ def width_sweep(settings: SweepSettings, progress: Callable[[int, str], None] | 
             for q in QUANTITIES:
                 exp[q][i], th[q][i] = m[q], t[q]
             upper[i] = t.get("lambda_max_upper", np.nan)
+            del w  # one network alive at a time (see memory_bytes)
             done += 1
             if progress:
                 progress(done, f"M={width} seed {i + 1}/{k}")
@@ -667,335 +706,3 @@ def mc_check(*, id: str, paper: str, equation: str, what: str, data: MCData, nam
                  definitions=list(definitions), witnesses=[w, *extra_witnesses],
                  key=key or equation, equal=equal, how=how, argument=note,
                  kind="bound" if side else "formula", readings=readings)
-
-
-# ---------------------------------------------------------------------------------------------
-# Gradient descent on a teacher-student problem ([US] Lemma 6, Theorem 7)
-# ---------------------------------------------------------------------------------------------
-def _forward_full(weights, biases, acts, x):
-    hs, dps = [x], []
-    for l in range(len(weights) - 1):
-        u = hs[-1] @ weights[l].T + biases[l]
-        hs.append(np.asarray(np.broadcast_to(acts[l].numpy_function(u), u.shape), dtype=float))
-        dps.append(np.asarray(np.broadcast_to(acts[l].numpy_prime(u), u.shape), dtype=float))
-    f = hs[-1] @ weights[-1].T + biases[-1]
-    return hs, dps, f
-
-
-def _loss_grad(weights, biases, acts, x, y):
-    """E = ‖f − y‖²/(2N) ([US] Eq. (4)) and its gradient by back-propagation."""
-    N = x.shape[0]
-    hs, dps, f = _forward_full(weights, biases, acts, x)
-    err = f - y
-    loss = 0.5 * float(np.sum(err * err)) / N
-    g = err / N  # ∂E/∂u^L
-    gw, gb = [None] * len(weights), [None] * len(weights)
-    for l in range(len(weights) - 1, -1, -1):
-        gw[l] = g.T @ hs[l]
-        gb[l] = g.sum(axis=0)
-        if l > 0:
-            g = (g @ weights[l]) * dps[l - 1]
-    return loss, gw, gb
-
-
-def gradient_descent(network: E.Network, x, *, eta: float, momentum: float = 0.0,
-                     steps: int = 100, perturbation: float = 1e-3, seed=0,
-                     blowup: float = 1e6) -> dict:
-    """Gradient descent with momentum from a small perturbation of a global minimum.
-
-    Teacher-student problem of [US] Theorem 7: the teacher is ``network`` (θ*, a random
-    network of [US] Eq. (8)), the targets are its outputs y = f(x; θ*), so θ* is a global
-    minimum with zero loss of E(θ) = Σ_n ‖f(x_n; θ) − y_n‖²/(2N), whose Hessian there is the
-    FIM F.  The student starts at θ* + ε ξ (ξ drawn with the initialisation variances,
-    ε = ``perturbation``) and runs θ_{t+1} = θ_t − η∇E(θ_t) + μ(θ_t − θ_{t−1})
-    ([US] Eq. (19)); [US] Lemma 6 says it diverges from θ* when η > 2(1 + μ)/λ_max(F).
-
-    Returns ``{"losses": array, "diverged": bool, "converged": bool, "steps": int}``:
-    diverged when the loss exceeds ``blowup`` × its initial value (or is not finite);
-    converged when, after all steps, it has not diverged and is below its initial value.
-    """
-    if not (math.isfinite(eta) and eta > 0):
-        raise ValueError(f"eta must be positive and finite, got {eta!r}")
-    if not (math.isfinite(momentum) and -1 < momentum < 1):
-        raise ValueError(f"momentum must satisfy -1 < mu < 1, got {momentum!r}")
-    steps = _pos_int("steps", steps)
-    x = np.asarray(x, dtype=float)
-    acts = network.activations
-    w_star, b_star = list(network.weights), list(network.biases)
-    _, _, y = _forward_full(w_star, b_star, acts, x)
-    rng = np.random.default_rng(seed)
-    ws = [w + perturbation * np.sqrt(sw / w.shape[1]) * rng.standard_normal(w.shape)
-          for w, sw in zip(w_star, network.sigma_w2)]
-    bs = [b + perturbation * np.sqrt(sb) * rng.standard_normal(b.shape) if network.bias
-          else b.copy() for b, sb in zip(b_star, network.sigma_b2)]
-    vw = [np.zeros_like(w) for w in ws]
-    vb = [np.zeros_like(b) for b in bs]
-    losses = []
-    diverged = False
-    for _ in range(steps + 1):
-        loss, gw, gb = _loss_grad(ws, bs, acts, x, y)
-        losses.append(loss)
-        if not math.isfinite(loss) or loss > blowup * losses[0]:
-            diverged = True
-            break
-        if len(losses) == steps + 1:
-            break
-        for l in range(len(ws)):
-            vw[l] = momentum * vw[l] - eta * gw[l]
-            ws[l] = ws[l] + vw[l]
-            if network.bias:
-                vb[l] = momentum * vb[l] - eta * gb[l]
-                bs[l] = bs[l] + vb[l]
-    losses = np.array(losses)
-    converged = bool(not diverged and losses[-1] < losses[0])
-    return {"losses": losses, "diverged": diverged, "converged": converged,
-            "steps": len(losses) - 1}
-
-
-# ---------------------------------------------------------------------------------------------
-# Plots (matplotlib is an optional extra)
-# ---------------------------------------------------------------------------------------------
-def _pyplot():
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise ValueError("plotting needs matplotlib, an optional extra: "
-                         "pip install 'meanfield_sym[plot]' (or pip install matplotlib)") from None
-    return plt
-
-
-_LABELS = {"mean": r"$m_\lambda$", "second_moment": r"$s_\lambda$",
-           "lambda_max": r"$\lambda_{max}$"}
-
-
-def _draw_sweep(axes, result: SweepResult, color="k", label=None):
-    s = result.settings
-    for ax, q in zip(axes, QUANTITIES):
-        rows = [r for r in result.rows if r["quantity"] == q]
-        M = np.array([r["width"] for r in rows], dtype=float)
-        ax.errorbar(M, [r["experiment"] for r in rows], yerr=[r["stderr"] for r in rows],
-                    fmt="o", color=color, ms=4, capsize=3, label=label)
-        order = np.argsort(M)
-        ax.plot(M[order], np.array([r["theory"] for r in rows])[order], "-", color=color,
-                alpha=0.6)
-        if q == "lambda_max" and s.softmax:
-            ax.plot(M[order], np.array([r["theory_upper"] for r in rows])[order], "--",
-                    color=color, alpha=0.6)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlabel("width M")
-        ax.set_title(_LABELS[q])
-
-
-def plot_sweep(result: SweepResult, path: str) -> None:
-    """Theory (lines) against experiment (points, ± standard error over seeds), one panel per
-    statistic, saved to ``path`` (PNG)."""
-    plt = _pyplot()
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
-    _draw_sweep(axes, result)
-    s = result.settings
-    kind = "F_cross" if s.softmax else ("NTK" if s.parameterization == "ntk" else "FIM")
-    fig.suptitle(f"{kind}: {s.activation}, σ_w²={s.sigma_w2:g}, σ_b²={s.sigma_b2:g}, "
-                 f"L={s.depth}, N={s.samples}, C={s.classes} (points: experiment ± s.e.; "
-                 "lines: theory)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-# ---------------------------------------------------------------------------------------------
-# The documentation figures
-# ---------------------------------------------------------------------------------------------
-FIG1_SETTINGS = (("tanh", 3.0, 0.64), ("relu", 2.0, 0.1), ("linear", 1.0, 0.1))
-
-
-def _fig1_settings(act, sw, sb, widths, samples, seeds, classes=1, softmax=False):
-    return SweepSettings(activation=act, sigma_w2=sw, sigma_b2=sb, depth=3,
-                         widths=tuple(widths), samples=samples, classes=classes,
-                         seeds=seeds, softmax=softmax, seed=1)
-
-
-def _kernels_available(act) -> bool:
-    try:
-        S.network_statistics(act, 1.0, 0.1, 2, width=10, samples=2)
-        return True
-    except Exception:  # the kernel engine lacks a fallback for this activation yet
-        return False
-
-
-def figure_universal(path, widths=(100, 200, 400, 800, 1600), samples=100, seeds=8,
-                     progress=None):
-    """[US] Fig. 1: m_λ, s_λ, λ_max against M for tanh, ReLU, linear (L = 3, C = 1)."""
-    plt = _pyplot()
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
-    colors = {"tanh": "tab:blue", "relu": "tab:red", "linear": "tab:green"}
-    for act, sw, sb in FIG1_SETTINGS:
-        if not _kernels_available(act):
-            print(f"[figures] skipping {act}: no kernels available", file=sys.stderr)
-            continue
-        res = width_sweep(_fig1_settings(act, sw, sb, widths, samples, seeds), progress)
-        _draw_sweep(axes, res, colors[act], f"{act} ({sw:g}, {sb:g})")
-    axes[0].legend(fontsize=8)
-    fig.suptitle(f"Universal statistics Fig. 1 settings: FIM, L = 3, C = 1, N = {samples}, "
-                 f"{seeds} networks per width (points ± s.e.; lines: theory)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def figure_dependence_on_t(path, width=1000, samples=(1, 3, 10, 30, 100, 300), seeds=4,
-                           progress=None):
-    """[US] supplement Fig. C.1: the statistics at fixed M against T (= N)."""
-    plt = _pyplot()
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
-    colors = {"tanh": "tab:blue", "relu": "tab:red", "linear": "tab:green"}
-    for act, sw, sb in FIG1_SETTINGS:
-        if not _kernels_available(act):
-            print(f"[figures] skipping {act}: no kernels available", file=sys.stderr)
-            continue
-        pts = {q: [] for q in QUANTITIES}
-        for n in samples:
-            res = width_sweep(_fig1_settings(act, sw, sb, (width,), n, seeds), progress)
-            for r in res.rows:
-                pts[r["quantity"]].append((n, r["experiment"], r["stderr"], r["theory"]))
-        for ax, q in zip(axes, QUANTITIES):
-            n, e, s, t = map(np.array, zip(*pts[q]))
-            ax.errorbar(n, e, yerr=s, fmt="o", color=colors[act], ms=4, capsize=3,
-                        label=f"{act} ({sw:g}, {sb:g})")
-            nn = np.unique(np.geomspace(n.min(), n.max(), 60).round().astype(int))
-            st = _network_theory(_fig1_settings(act, sw, sb, (width,), 1, 1), width)
-            k1, k2, al = st["kappa1"], st["kappa2"], st["alpha"]
-            th = [S.fim_statistics(k1, k2, al, width, int(v), 1)[q] for v in nn]
-            ax.plot(nn, th, "-", color=colors[act], alpha=0.6)
-            ax.set_xscale("log")
-            ax.set_yscale("log")
-            ax.set_xlabel("T = N (samples)")
-            ax.set_title(_LABELS[q])
-    axes[0].legend(fontsize=8)
-    fig.suptitle(f"Universal statistics supp. Fig. C.1: fixed M = {width}, L = 3, C = 1, "
-                 f"{seeds} networks per T (points ± s.e.; lines: theory)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def figure_softmax(path, widths=(100, 200, 400, 800), samples=100, classes=10, seeds=4,
-                   progress=None):
-    """[PS] Fig. 4: F_cross statistics (C = 10, N = 100), λ_max with its lower (solid) and
-    upper (dashed) bound."""
-    plt = _pyplot()
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
-    colors = {"tanh": "tab:blue", "relu": "tab:red", "linear": "tab:green"}
-    for act, sw, sb in FIG1_SETTINGS:
-        if not _kernels_available(act):
-            print(f"[figures] skipping {act}: no kernels available", file=sys.stderr)
-            continue
-        res = width_sweep(_fig1_settings(act, sw, sb, widths, samples, seeds, classes,
-                                         softmax=True), progress)
-        _draw_sweep(axes, res, colors[act], f"{act} ({sw:g}, {sb:g})")
-    axes[0].legend(fontsize=8)
-    fig.suptitle(f"Pathological spectra Fig. 4: F_cross, L = 3, C = {classes}, N = {samples}, "
-                 f"{seeds} networks per width (λ_max: solid lower, dashed upper bound)",
-                 fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-NGD_FIGURE_KINDS = ("exact", "block_diagonal", "kfac", "unit_wise")
-
-
-def ngd_condition_numbers(widths, *, activation="relu", sigma_w2=2.0, sigma_b2=0.1, depth=3,
-                          samples=20, seeds=3, kinds=NGD_FIGURE_KINDS, progress=None) -> dict:
-    """Condition numbers of J G⁺ Jᵀ/N ([NGD] Eq. (11)) and of the NTK Θ/N itself against M
-    (C = 1, NTK parameterisation): ``{kind: {width: array over seeds}}``, kind 'ntk' for Θ."""
-    out = {k: {} for k in tuple(kinds) + ("ntk",)}
-    total = len(widths) * seeds
-    done = 0
-    for M in widths:
-        for k in out:
-            out[k][M] = np.empty(seeds)
-        for i in range(seeds):
-            w = E.simulate(activation, depth=depth, width=M, samples=samples, classes=1,
-                           sigma_w2=sigma_w2, sigma_b2=sigma_b2, parameterization="ntk",
-                           seed=seed_for(7, M, i))
-            for k in kinds:
-                out[k][M][i] = w.ngd(k).condition_number
-            ev = np.linalg.eigvalsh(w.ntk())
-            out["ntk"][M][i] = ev[-1] / ev[0]
-            done += 1
-            if progress:
-                progress(done, f"M={M} seed {i + 1}/{seeds}")
-    return out
-
-
-def figure_ngd(path, widths=(50, 100, 200, 400, 800), samples=20, seeds=3, progress=None):
-    """[NGD] isotropy: condition number of J G⁺ Jᵀ/N against M for exact, block-diagonal,
-    K-FAC, unit-wise NGD and for the NTK Θ (plain gradient descent)."""
-    plt = _pyplot()
-    data = ngd_condition_numbers(widths, samples=samples, seeds=seeds, progress=progress)
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    styles = {"exact": ("k", "s"), "block_diagonal": ("tab:blue", "o"),
-              "kfac": ("tab:green", "^"), "unit_wise": ("tab:red", "D"),
-              "ntk": ("tab:gray", "v")}
-    for k, by_w in data.items():
-        M = np.array(sorted(by_w), dtype=float)
-        vals = np.array([by_w[int(m)] for m in M])
-        mean = vals.mean(axis=1)
-        se = vals.std(axis=1, ddof=1) / np.sqrt(vals.shape[1]) if vals.shape[1] > 1 else 0
-        c, mk = styles[k]
-        name = "NTK Θ (gradient descent)" if k == "ntk" else k.replace("_", "-") + " NGD"
-        ax.errorbar(M, mean, yerr=se, fmt=mk + "-", color=c, ms=5, capsize=3, label=name)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("width M")
-    ax.set_ylabel("condition number of J G⁺ Jᵀ/N")
-    ax.set_title(f"NGD isotropy: ReLU (2, 0.1), L = 3, C = 1, N = {samples}, NTK param.",
-                 fontsize=9)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-def make_figures(outdir="docs/figures", quick: bool = False) -> list:
-    """Regenerate every documentation figure into ``outdir``; returns the paths written.
-
-    ``quick`` uses fewer widths and seeds (a smoke run; the committed figures use the
-    defaults).
-    """
-    import os
-    os.makedirs(outdir, exist_ok=True)
-    jobs = [
-        ("universal_fig1.png", figure_universal,
-         dict(widths=(100, 200, 400), seeds=2) if quick else {}),
-        ("universal_figC1_dependence_on_T.png", figure_dependence_on_t,
-         dict(width=200, samples=(1, 10, 100), seeds=2) if quick else {}),
-        ("pathological_fig4_softmax.png", figure_softmax,
-         dict(widths=(100, 200), seeds=2, samples=20) if quick else {}),
-        ("ngd_isotropy.png", figure_ngd,
-         dict(widths=(50, 100), seeds=2, samples=10) if quick else {}),
-    ]
-    written = []
-    for name, fn, kw in jobs:
-        path = os.path.join(outdir, name)
-        print(f"[figures] {path}", file=sys.stderr)
-        fn(path, progress=lambda d, lab: sys.stderr.write(f"\r  {lab}      "), **kw)
-        sys.stderr.write("\n")
-        written.append(path)
-    return written
-
-
-if __name__ == "__main__":  # python -m meanfield_sym.verdicts.sweeps --figures [--quick] [--out DIR]
-    import argparse
-    p = argparse.ArgumentParser(description="regenerate the documentation figures")
-    p.add_argument("--figures", action="store_true", help="write the PNGs")
-    p.add_argument("--quick", action="store_true", help="fewer widths and seeds")
-    p.add_argument("--out", default="docs/figures")
-    a = p.parse_args()
-    if not a.figures:
-        p.error("nothing to do: pass --figures")
-    for f in make_figures(a.out, a.quick):
-        print(f)

@@ -282,6 +282,56 @@ class Network:
         f = h[-1] @ self.weights[-1].T + self.biases[-1]
         return ForwardPass(h=tuple(h), dphi=tuple(dphi), f=f)
 
+    def loss_gradient(self, x, y) -> tuple[float, list, list | None]:
+        """The squared loss E = ‖f(x) − y‖²/(2N) ([US] Eq. (4)) and its gradient.
+
+        One forward pass (:meth:`forward`) and one back-propagation of the error signal
+        g^L = (f − y)/N = ∂E/∂u^L through g^{l-1} = (g^l W^l) ∘ φ'(u^{l-1}), which gives
+        ∂E/∂W^l = g^lᵀ h^{l-1} and ∂E/∂b^l = Σ_n g^l(n).  The gradients are taken against the
+        actual weights W^l, b^l in both parameterisations.
+
+        Parameters
+        ----------
+        x : (N, M_0) array
+            Inputs.
+        y : (N, C) array
+            Targets.
+
+        Returns
+        -------
+        loss : float
+        grad_w : list of arrays
+            ∂E/∂W^l, shape (M_l, M_{l-1}), l = 1..L (index l-1).
+        grad_b : list of arrays, or None
+            ∂E/∂b^l, shape (M_l,); None when the network has no bias parameters.
+
+        Examples
+        --------
+        >>> net = sample_network("tanh", [3, 4], classes=2, sigma_w2=1.0, sigma_b2=0.1, seed=0)
+        >>> x = gaussian_inputs(5, 3, seed=1)
+        >>> loss, gw, gb = net.loss_gradient(x, net.forward(x).f)
+        >>> loss, float(max(abs(g).max() for g in gw))
+        (0.0, 0.0)
+        """
+        fw = self.forward(x)
+        N = fw.h[0].shape[0]
+        y = np.asarray(y, dtype=float)
+        if y.shape != fw.f.shape:
+            raise ValueError(f"targets must have shape (N, C) = {fw.f.shape}, got {y.shape}")
+        if not np.all(np.isfinite(y)):
+            raise ValueError("targets contain non-finite values")
+        err = fw.f - y
+        loss = 0.5 * float(np.sum(err * err)) / N
+        g = err / N  # ∂E/∂u^L
+        L = self.depth
+        grad_w, grad_b = [None] * L, [None] * L
+        for l in range(L, 0, -1):
+            grad_w[l - 1] = g.T @ fw.h[l - 1]
+            grad_b[l - 1] = g.sum(axis=0)
+            if l > 1:
+                g = (g @ self.weights[l - 1]) * fw.dphi[l - 1]
+        return loss, grad_w, (grad_b if self.bias else None)
+
 
 def _check_inputs(x, m0: int) -> np.ndarray:
     x = np.asarray(x, dtype=float)

@@ -1,37 +1,35 @@
-"""Tests of the width sweep, the verdict rule and the ``experiment`` CLI.
+"""Tests of the width sweep, its memory estimate and the verdict rule.
 
 Independent references: NumPy's mean/std over the per-seed values recomputed here from
 :func:`meanfield_sym.witnesses.finite_width.simulate` (the sweep's rows must equal them), a linear network
 whose exact second moments are textbook sums, and synthetic ratio data with a known truth for
-the verdict rule.
+the verdict rule; Python's own allocation tracer for the memory estimate.  Gradient descent is
+tested in ``test_training.py``, the plots in ``test_figures.py``, the ``experiment`` command
+in ``tests/cli/test_experiment.py``.
 """
 from __future__ import annotations
 
-import json
+import gc
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
 
 from meanfield_sym.witnesses import finite_width as E
-from meanfield_sym.cli import main
-from meanfield_sym.verdicts.sweeps import (QUANTITIES, MCData, SweepSettings, agreement,
-                                           gradient_descent, mc_check, seed_for, width_sweep)
+from meanfield_sym.verdicts.sweeps import (QUANTITIES, MCData, SweepSettings, _simulate,
+                                           agreement, mc_check, measure, memory_bytes, seed_for,
+                                           width_sweep)
 
 #: rows are means of the same float64 numbers computed twice in the same order
 EXACT = 1e-12
 
+#: memory_bytes is an upper bound of the traced peak, and not a loose one: at most this factor
+#: above it (its temporaries are counted generously)
+MEMORY_SLACK = 2.0
+
 TINY = dict(activation="relu", sigma_w2=2.0, sigma_b2=0.1, depth=3, widths=(20, 40),
             samples=4, classes=2, seeds=3)
-
-
-def _run(capsys, *argv):
-    try:
-        code = main(list(argv))
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_rows_match_an_independent_recomputation():
@@ -121,44 +119,30 @@ def test_agreement_uses_the_measured_stderr():
     assert not agreement(sharp).holds
 
 
-def test_gradient_descent_threshold_on_a_small_network():
-    net = E.sample_network("relu", [30, 30], 1, 2.0, 0.1, seed=3)
-    x = E.gaussian_inputs(8, 30, seed=4)
-    lam = E.Witness(net, x).fisher_stats().lambda_max
-    below = gradient_descent(net, x, eta=0.9 * 2 / lam, steps=200, seed=0, blowup=1e4)
-    above = gradient_descent(net, x, eta=1.1 * 2 / lam, steps=200, seed=0, blowup=1e4)
-    assert below["converged"] and not below["diverged"]
-    assert above["diverged"]
-
-
-@pytest.mark.parametrize("argv", [
-    ["--sigma-w2", "-1"], ["--width", "10,abc"], ["--width", "10,10"], ["--depth", "1"],
-    ["--samples", "0"], ["--seeds", "0"], ["--activation", "nosuch"],
-    ["--softmax", "--classes", "1"], ["--softmax", "--classes", "3",
-                                      "--parameterization", "ntk"],
-    ["--plot", "out.txt"], ["--param", "novalue"],
+@pytest.mark.parametrize("depth, width, samples, classes, softmax", [
+    (3, 300, 20, 1, False), (3, 60, 40, 5, True), (4, 200, 30, 3, False),
+    (2, 50, 100, 4, False),
 ])
-def test_cli_bad_input(capsys, argv):
-    base = {"--activation": "relu", "--sigma-w2": "2", "--sigma-b2": "0.1", "--depth": "3",
-            "--width": "10"}
-    args = list(argv)
-    for k, v in base.items():
-        if k not in args:
-            args += [k, v]
-    code, out, err = _run(capsys, "experiment", "--quiet", *args)
-    assert code == 2
-    assert len(err.strip().splitlines()) == 1
+def test_memory_estimate_bounds_the_traced_peak(depth, width, samples, classes, softmax):
+    """NumPy reports its allocations to tracemalloc: the peak of sampling one network and
+    measuring its statistics lies below the estimate, and within MEMORY_SLACK of it."""
+    s = SweepSettings(activation="relu", sigma_w2=2.0, sigma_b2=0.1, depth=depth,
+                      widths=(width,), samples=samples, classes=classes, seeds=1,
+                      softmax=softmax)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        measure(_simulate(s, width, 0), s)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    est = memory_bytes(depth, width, samples, classes)
+    assert peak <= est <= MEMORY_SLACK * peak
 
 
-def test_cli_json(capsys):
-    code, out, err = _run(capsys, "experiment", "--activation", "relu", "--sigma-w2", "2",
-                          "--sigma-b2", "0.1", "--depth", "3", "--width", "20,30",
-                          "--samples", "4", "--classes", "3", "--seeds", "2", "--softmax",
-                          "--json")
-    assert code == 0
-    data = json.loads(out)
-    assert data["settings"]["softmax"] is True
-    assert len(data["rows"]) == 6
-    lam = [r for r in data["rows"] if r["quantity"] == "lambda_max"]
-    assert all(r["theory_upper"] >= r["theory"] for r in lam)
-    assert "[" in err  # the progress bar went to stderr
+def test_memory_estimate_counts_the_weights_exactly_at_large_width():
+    """At M ≫ N the weights dominate: (L − 1)M² + CM of them plus one M² draw, 8 bytes each."""
+    M, L = 100_000, 3
+    est = memory_bytes(L, M, 10, 2)
+    weights = 8 * ((L - 1) * M * M + M * M)
+    assert weights < est < weights * (1 + 1e-3)
