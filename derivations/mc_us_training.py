@@ -5,7 +5,7 @@ networks on a teacher-student problem (``meanfield-sym verify --slow``).
 Printed:  η_c = 2(1 + μ)/λ_max (Lemma 6, exact for the Hessian F at a zero-loss minimum);
           Theorem 7: with the mean-field λ_max = α((T−1)/T κ₂ + κ₁/T)M, the gradient method
           never converges when η > η_c (for M large).
-Witness:  meanfield_sym.verdicts.sweeps.gradient_descent: the teacher is a random network θ*
+Witness:  meanfield_sym.verdicts.training.gradient_descent: the teacher is a random network θ*
           ([US] Eq. (8)), targets y = f(x; θ*), the student starts at θ* + 10⁻³ ξ and runs
           θ_{t+1} = θ_t − η∇E + μ(θ_t − θ_{t−1}) on E = Σ‖f − y‖²/(2T).  Lemma 6: η at 0.97 and
           1.03 of the network's exact η_c (λ_max of its own F); Theorem 7: η at 0.85 and 1.15 of
