@@ -13,7 +13,8 @@ module:
 * :mod:`meanfield_sym.site.activations` -- one page per built-in activation with its Gaussian
   kernels (cached between builds by :mod:`meanfield_sym.site.cache`);
 * :mod:`meanfield_sym.site.reference` -- the command-line reference, an example run of
-  ``meanfield-sym stats``, and the API reference;
+  ``meanfield-sym stats``, the worked example of the judge (``meanfield-sym check``), the
+  bibliography and the API reference;
 * :mod:`meanfield_sym.site.figures` -- the tutorial's phase diagram
   (:func:`meanfield_sym.meanfield.phase.phase_diagram`) and the figures in ``docs/figures/``;
 * :mod:`meanfield_sym.site.rst` -- the reST pieces they are made of.
@@ -45,11 +46,30 @@ from meanfield_sym.site.derivations import derivation_page, errata_page, run_der
 from meanfield_sym.site.reference import api_reference, cli_reference  # noqa: F401
 from meanfield_sym.site.rst import escape_docstring_pipes, rst_escape  # noqa: F401
 
-__all__ = ["GENERATED", "repo_docs_dir", "generate", "find_mathjax", "build", "main",
-           "build_arg_parser"]
+__all__ = ["GENERATED", "OPTIONAL_PAGES", "optional_pages", "repo_docs_dir", "generate",
+           "find_mathjax", "build", "main", "build_arg_parser"]
 
 #: Folder (inside the Sphinx source folder) that :func:`generate` owns and rewrites.
 GENERATED = "generated"
+#: Hand-written pages that may or may not exist yet in the Sphinx source folder (written by
+#: other developers): :func:`optional_pages` lists those that exist in a toctree of the index.
+OPTIONAL_PAGES = (("data", "Data"),)
+
+
+def optional_pages(docs: Path, pages=OPTIONAL_PAGES) -> list[str]:
+    """reST lines of ``generated/optional_pages.inc`` (included by ``docs/index.rst``): a
+    toctree of the :data:`OPTIONAL_PAGES` that exist in ``docs``, or only a comment when none
+    does -- so the index links ``data.rst`` once it is written, and a build without it has no
+    warning about a missing document."""
+    found = [(name, caption) for name, caption in pages if (Path(docs) / f"{name}.rst").is_file()]
+    if not found:
+        return [".. No optional page (" + ", ".join(f"{n}.rst" for n, _ in pages)
+                + ") exists yet; this include is empty."]
+    lines = []
+    for name, caption in found:
+        lines += [".. toctree::", "   :maxdepth: 2", f"   :caption: {caption}", "",
+                  f"   /{name}", ""]
+    return lines
 
 
 def repo_docs_dir() -> Path:
@@ -92,6 +112,9 @@ def generate(docs_dir: str | os.PathLike | None = None, include_slow: bool | Non
     summary["figures"] = figures.write_figures(docs, out, written)
     summary["tutorial"] = figures.write_phase_diagram(out, written, log)
     write_page(out / "stats_example.inc", reference.stats_example(), written)
+    write_page(out / "check_example.inc", reference.check_example(), written)
+    write_page(out / "optional_pages.inc", optional_pages(docs), written)
+    write_page(out / "bibliography.rst", reference.bibliography_page(), written)
     for path in sorted(out.rglob("*"), reverse=True):  # drop pages of vanished sources
         if path.is_file() and path.resolve() not in written:
             path.unlink()

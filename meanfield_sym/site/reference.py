@@ -1,5 +1,8 @@
 """The reference pages: the command line (from its own ``--help``), an example run of
-``meanfield-sym stats``, and the API (autodoc of every module, layer by layer)."""
+``meanfield-sym stats``, the worked example of the public judge (``check_kernel`` and
+``meanfield-sym check``, run at build time), the bibliography (from
+:data:`meanfield_sym.citations.REFERENCES`) and the API (autodoc of every module, layer by
+layer)."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +15,7 @@ import pkgutil
 from meanfield_sym.site.rst import heading, literal_block, note, prose, rst_escape
 
 __all__ = ["cli_reference", "stats_example", "api_reference", "api_modules", "LAYERS",
-           "STATS_EXAMPLE"]
+           "STATS_EXAMPLE", "bibliography_page", "check_example", "CHECK_EXAMPLES"]
 
 #: The sub-packages in the order of the data path; the API reference walks them in this order,
 #: then any other sub-package it finds.
@@ -23,6 +26,15 @@ _SKIP_NAMES = ("__main__", "derivations")
 #: The command shown (with its output of this build) on the getting-started page.
 STATS_EXAMPLE = ["stats", "--activation", "relu", "--sigma-w2", "2", "--sigma-b2", "0.1",
                  "--depth", "3", "--width", "1000", "--samples", "100"]
+#: The formulas of the worked example of the judge (``docs/checking.rst``), from outside the
+#: three papers: (label, activation, kernel, formula, citation key or None).
+CHECK_EXAMPLES = (
+    ("Cho & Saul's arc-cosine kernel of order 1", "relu", "two_point",
+     "(sqrt(a**2-b**2) + b*(pi - acos(b/a)))/(2*pi)", "ChoSaul2009"),
+    ("Williams' erf kernel", "erf", "two_point", "2/pi*asin(2*b/(1+2*a))", "Williams1997"),
+    ("a deliberately wrong erf kernel (the factor 2 of b dropped)", "erf", "two_point",
+     "2/pi*asin(b/(1+2*a))", None),
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,6 +95,117 @@ def stats_example(argv=None) -> list[str]:
                            f"{err.getvalue()}")
     return (["Output of ``meanfield-sym " + " ".join(argv) + "`` in this build:", ""]
             + literal_block(buf.getvalue()))
+
+
+# ---------------------------------------------------------------------------------------------
+# The public judge, run on formulas from outside the papers
+# ---------------------------------------------------------------------------------------------
+def _run_cli(argv) -> tuple[int, str, str]:
+    from meanfield_sym.cli import main as cli_main
+
+    buf, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
+        status = cli_main(list(argv))
+    return status, buf.getvalue(), err.getvalue()
+
+
+def _shell_quote(arg: str) -> str:
+    return arg if all(c.isalnum() or c in "-_./=" for c in arg) else "'" + arg + "'"
+
+
+def check_example(examples=None) -> list[str]:
+    """reST lines of the worked example of the judge, every output produced in this build.
+
+    The first example is run through the Python API
+    (:func:`meanfield_sym.verdicts.judge.check_kernel`), the others through
+    ``meanfield-sym check``; the last is rendered as a derivation page renders a record
+    (:func:`meanfield_sym.site.derivations.record_lines`).
+
+    Raises
+    ------
+    RuntimeError
+        When ``meanfield-sym check`` exits with a non-zero status (the package's derivation
+        and its quadrature disagree, or the input is bad).
+    """
+    from meanfield_sym.citations import REFERENCES
+    from meanfield_sym.site.derivations import record_lines
+    from meanfield_sym.verdicts.judge import check_kernel
+
+    examples = list(CHECK_EXAMPLES if examples is None else examples)
+    lines: list[str] = []
+    last = None
+    for k, (label, act, kernel, text, key) in enumerate(examples):
+        source = f" (:ref:`{rst_escape(REFERENCES[key][0])} <ref-{key.lower()}>`)" \
+            if key in REFERENCES else ""
+        lines += heading(f"{label[0].upper()}{label[1:]}", "-")
+        if k == 0:
+            r = check_kernel(act, kernel, text)
+            session = [
+                ">>> from meanfield_sym.verdicts.judge import check_kernel",
+                f">>> r = check_kernel({act!r}, {kernel!r},",
+                f"...                  {text!r})",
+                ">>> r.verdict, r.consistent", repr((r.verdict, r.consistent)),
+                ">>> r.key, r.kind", repr((r.key, r.kind)),
+                ">>> r.to_json()['text']", repr(r.to_json()["text"]),
+                ">>> r.reason", repr(r.reason),
+                ">>> [(w.kind, w.independent, w.agrees_derived, w.agrees_printed) "
+                "for w in r.witnesses]",
+                repr([(w.kind, w.independent, w.agrees_derived, w.agrees_printed)
+                      for w in r.witnesses]),
+                ">>> r.witnesses[0].numbers",
+                "{" + ",\n ".join(f"{n!r}: {v!r}" for n, v in r.witnesses[0].numbers.items())
+                + "}",
+            ]
+            lines += [f"The formula{source}, for φ = ``{act}``, in Python. The verdict of this "
+                      f"build: :verdict-{r.verdict.lower()}:`{r.verdict}`.", ""]
+            lines += literal_block("\n".join(session), "pycon")
+            last = r
+            continue
+        argv = ["check", act, "--kernel", kernel, text]
+        status, out, err = _run_cli(argv)
+        if status != 0:
+            raise RuntimeError(f"meanfield-sym {' '.join(argv)} exited with status {status}:\n"
+                               f"{err}")
+        r = check_kernel(act, kernel, text) if k == len(examples) - 1 else None
+        verdict = next((w for w in out.split() if w in ("HOLDS", "MISPRINT", "UNDECIDED")),
+                       None)
+        lines += [f"The formula{source}, for φ = ``{act}``, on the command line"
+                  + (f"; the verdict of this build: :verdict-{verdict.lower()}:`{verdict}`"
+                     if verdict else "") + ".", ""]
+        lines += literal_block("$ meanfield-sym " + " ".join(_shell_quote(a) for a in argv)
+                               + "\n" + out.rstrip("\n") + f"\n$ echo $?\n{status}", "console")
+        if r is not None:
+            last = r
+    if last is not None and len(examples) > 1:
+        lines += heading("The last record as a derivation page shows it", "-")
+        lines += ["The same record, from ``check_kernel`` "
+                  f"({', '.join(repr(x) for x in examples[-1][1:4])}), rendered by "
+                  ":func:`meanfield_sym.site.derivations.record_lines` as the "
+                  ":ref:`derivations` pages render the papers' records:", ""]
+        lines += record_lines(last)
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Bibliography
+# ---------------------------------------------------------------------------------------------
+def bibliography_page(references=None) -> list[str]:
+    """reST lines of the bibliography, from :data:`meanfield_sym.citations.REFERENCES`
+    (key -> (short title, full citation)); each entry has the label ``ref-<key>``."""
+    from meanfield_sym.citations import REFERENCES
+
+    refs = REFERENCES if references is None else references
+    lines = [".. _bibliography:", ""] + heading("Bibliography", "=")
+    lines += ["The works the package implements and checks, as "
+              ":data:`meanfield_sym.citations.REFERENCES` lists them (generated at build "
+              "time). Docstrings and pages cite them by short title and equation, e.g. "
+              "*Universal statistics* Eq. (9).", ""]
+    if not refs:
+        lines += note("note", "meanfield_sym.citations.REFERENCES is empty.")
+    for key, (short, full) in refs.items():
+        lines += [f".. _ref-{key.lower()}:", "", f"**{rst_escape(short)}** (``{key}``)", "",
+                  f"   {rst_escape(full)}", ""]
+    return lines
 
 
 # ---------------------------------------------------------------------------------------------

@@ -66,9 +66,25 @@ FIXTURE_SCRIPT = '''
 Printed:  I[a, b] = (2/pi) atan(2b / sqrt((1 + 2a)^2 - (2b)^2)), valid for |b| <= a.
 """
 import sympy as sp
+from meanfield_sym.verdicts.judge import Definition, Reading, Witness, judge
 from meanfield_sym.verdicts.record import CheckResult, HOLDS, MISPRINT, run_script
 
 a, b = sp.symbols("a b", positive=True)
+
+
+def judged():
+    """A record made by the judge: a quoted definition, two readings, a witness with numbers."""
+    return judge(id="fixture-judged", paper="Fixture paper", equation="(3)",
+                 what="a judged misprint with two readings", printed=a / (1 + b),
+                 derived=a / (2 + 2 * b), key="(3)",
+                 definitions=[Definition("I", "I[a, b] is the expectation of the product",
+                                         "Fixture paper, Sec. 1")],
+                 readings=[Reading("halved", "I halved", a / (1 + b), a / (2 + 2 * b),
+                                   supported_by="Sec. 1"),
+                           Reading("doubled", "I doubled", a / (1 + b), 2 * a / (1 + b))],
+                 witnesses=[Witness("mpmath", "quadrature at (a, b) = (1, 1/2)", True, True,
+                                    {"halved": False, "doubled": False},
+                                    {"quadrature": "0.3333333333", "digits": 30.0})])
 
 
 def checks():
@@ -83,6 +99,7 @@ def checks():
                     what="a misprinted fraction", verdict=MISPRINT, printed=a / (1 + b),
                     derived=a / (2 + 2 * b), corrected=a / (2 * (1 + b)),
                     evidence="a factor 1/2 was dropped"),
+        judged(),
     ]
 
 
@@ -346,6 +363,15 @@ def test_derivation_and_errata_pages_render_in_chromium(built_site, server, brow
             problems.append(f"{page}: expected the fixture's formulas, found {probe['math']}")
         if page.endswith("errata.html") and "fixture-misprint" not in probe["text"]:
             problems.append("errata page does not list the fixture's misprint")
+        if page.endswith("errata.html") and "Readings under which the printed form would " \
+                "hold" not in probe["text"]:
+            problems.append("errata page does not show the readings of the judged misprint")
+        if page.endswith("docs_fixture.html"):
+            for part in ("Definitions used", "“I[a, b] is the expectation of the product”",
+                         "Readings", "printed = derived", "Witnesses", "Numbers of witness 1",
+                         "0.3333333333", "Candidate forms", "Equation key"):
+                if part not in probe["text"]:
+                    problems.append(f"{page}: the judged record does not show {part!r}")
     assert not problems, "\n".join(problems)
     assert (SCREENSHOTS / "generated_errata.png").stat().st_size > 10_000
 
@@ -354,7 +380,8 @@ def test_derivation_and_errata_pages_render_in_chromium(built_site, server, brow
 def test_front_pages_render_in_chromium(built_site, server, browser):
     """Index, getting started, tutorial, an activation page and the API: also load cleanly."""
     out, _ = built_site
-    for page in ("index.html", "getting_started.html", "tutorial.html",
+    for page in ("index.html", "getting_started.html", "tutorial.html", "checking.html",
+                 "generated/bibliography.html", "generated/derivations/index.html",
                  "generated/activations/erf.html", "generated/api.html"):
         name = page.replace("/", "_").removesuffix(".html")
         got = inspect_page(browser, f"{server}/{page}", SCREENSHOTS / f"{name}.png")
@@ -377,3 +404,13 @@ def test_built_site_holds_the_generated_parts(built_site):
         assert f'id="meanfield-sym-{layer}"' in api, layer
     assert "Modules that did not import" not in api
     assert "0 errors)" in log
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="generated/bibliography.html"' in index and 'href="checking.html"' in index
+    bib = (out / "generated" / "bibliography.html").read_text(encoding="utf-8")
+    assert 'id="ref-chosaul2009"' in bib and "Computing with infinite networks" in bib
+    checking = (out / "checking.html").read_text(encoding="utf-8")
+    for part in ("USER:relu:two_point", "USER-erf-two_point", "MISPRINT", "corrected:",
+                 "Corrected form:"):
+        assert part in checking, part
+    summary = (out / "generated" / "derivations" / "index.html").read_text(encoding="utf-8")
+    assert "distinct equations" in summary and "bad input" in summary

@@ -34,3 +34,22 @@ def test_the_former_names_still_import_from_build():
 def test_repo_docs_dir_is_the_docs_folder_of_this_checkout():
     assert build.repo_docs_dir() == REPO / "docs"
     assert (build.repo_docs_dir() / "conf.py").is_file()
+
+
+def test_optional_pages_join_the_index_only_when_they_exist(tmp_path):
+    empty = build.optional_pages(tmp_path)
+    assert len(empty) == 1 and empty[0].startswith(".. No optional page (data.rst)")
+    assert "toctree" not in "\n".join(empty)
+    (tmp_path / "data.rst").write_text("Data\n====\n")
+    text = "\n".join(build.optional_pages(tmp_path))
+    assert ".. toctree::" in text and "   /data" in text
+
+
+def test_index_includes_the_optional_pages_and_links_the_new_pages():
+    index = (build.repo_docs_dir() / "index.rst").read_text()
+    assert ".. include:: generated/optional_pages.inc" in index
+    for page in ("checking", "generated/bibliography", "generated/errata"):
+        assert f"   {page}\n" in index
+    assert (build.repo_docs_dir() / "checking.rst").is_file()
+    assert ".. include:: generated/check_example.inc" in \
+        (build.repo_docs_dir() / "checking.rst").read_text()

@@ -75,3 +75,35 @@ def test_api_reference_autodocs_modules_once_and_summarises_generated_ones():
     # a package that only re-exports is shown by its docstring (no object described twice)
     block = text.split(".. automodule:: meanfield_sym.meanfield\n", 1)[1]
     assert not block.startswith("   :members:")
+
+
+def test_bibliography_renders_every_reference_with_a_label():
+    from meanfield_sym.citations import REFERENCES
+
+    text = "\n".join(reference.bibliography_page())
+    assert text.startswith(".. _bibliography:")
+    for key, (short, full) in REFERENCES.items():
+        assert f".. _ref-{key.lower()}:" in text
+        assert f"**{reference.rst_escape(short)}** (``{key}``)" in text
+        assert reference.rst_escape(full) in text
+
+
+def test_check_example_runs_the_judge_and_the_command():
+    """Cheap one-point formulas: the API call, then ``meanfield-sym check`` on a wrong one,
+    whose record is rendered with its corrected form."""
+    examples = [("relu one-point", "relu", "one_point", "q/2", "ChoSaul2009"),
+                ("a wrong relu one-point", "relu", "one_point", "q/3", None)]
+    text = "\n".join(reference.check_example(examples))
+    assert ">>> r = check_kernel('relu', 'one_point'," in text
+    assert "('HOLDS', True)" in text and ":verdict-holds:`HOLDS`" in text
+    assert ":ref:`Cho & Saul 2009 <ref-chosaul2009>`" in text
+    assert "$ meanfield-sym check relu --kernel one_point q/3" in text
+    assert "— MISPRINT" in text and "corrected: q/2" in text and "$ echo $?\n   0" in text
+    assert ":verdict-misprint:`MISPRINT`" in text and "**Corrected form:**" in text
+    assert ".. rubric:: Witnesses" in text and ".. rubric:: Candidate forms" in text
+
+
+def test_check_example_failure_is_an_error():
+    with pytest.raises(RuntimeError, match="exited with status 2"):
+        reference.check_example([("ok", "relu", "one_point", "q/2", None),
+                                 ("bad", "relu", "one_point", "a + b", None)])
