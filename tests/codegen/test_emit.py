@@ -448,7 +448,8 @@ def test_shipped_provider_only_for_the_current_derivation(tmp_path, monkeypatch)
     # the real module under other derivation code: the digest is recomputed from the sources
     try:
         with monkeypatch.context() as m:
-            m.setattr(provider, "DERIVATION_SOURCES", provider.DERIVATION_SOURCES[:-1])
+            from meanfield_sym.kernels import digest
+            m.setattr(digest, "DERIVATION_SOURCES", digest.DERIVATION_SOURCES[:-1])
             provider.derivation_digest.cache_clear()
             assert provider.derivation_digest() != real.DERIVATION
             assert provider.shipped("relu") is None

@@ -178,7 +178,7 @@ def test_one_point_rejects_bad_q(q, msg):
 
 
 @pytest.mark.parametrize("a,b,msg", [(0.0, 0.0, "a must be > 0"), (-1.0, 0.0, "a must be > 0"),
-                                     (1.0, 1.5, r"\|b\| must be"), (1.0, -1.0001, r"\|b\| must be"),
+                                     (1.0, 1.5, r"\|b\| must not exceed"), (1.0, -1.0001, r"\|b\| must not exceed"),
                                      (np.nan, 0.0, "finite"), (1.0, np.inf, "finite")])
 def test_two_point_rejects_bad_input(a, b, msg):
     with pytest.raises(ValueError, match=msg):

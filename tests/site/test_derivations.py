@@ -1,4 +1,5 @@
 """Derivation pages and the errata page (meanfield_sym.site.derivations)."""
+import pytest
 import textwrap
 
 import sympy as sp
@@ -182,6 +183,8 @@ def test_derivation_page_renders_every_field_of_a_judged_record():
 
 
 def test_derivation_page_of_judged_records_is_clean_rst():
+    pytest.importorskip("docutils", reason="the docs extra is not installed: "
+                                           "pip install -e '.[docs]'")
     from docutils.core import publish_doctree
 
     mis, und = _judged()
