@@ -150,9 +150,11 @@ def _bounded_power(base, exponent):
 
 
 class _Parser:
-    def __init__(self, text: str, variables: dict):
+    def __init__(self, text: str, variables: dict, functions: dict | None = None):
         self.text = text
         self.variables = variables
+        self.functions = FUNCTIONS if not functions else {
+            **FUNCTIONS, **{k: _arity(f, 1) for k, f in functions.items()}}
         self.tokens = _tokenise(text)
         self.i = 0
         self.depth = 0
@@ -216,21 +218,21 @@ class _Parser:
             return _number(value)  # exact: "0.1" is 1/10, "1e-3" is 1/1000
         if kind == "name":
             if self.peek()[1] == "(":
-                if value not in FUNCTIONS:
-                    raise ExpressionError(
-                        f"unknown function {value!r}; allowed: {', '.join(sorted(FUNCTIONS))}")
+                if value not in self.functions:
+                    raise ExpressionError(f"unknown function {value!r}; allowed: "
+                                          f"{', '.join(sorted(self.functions))}")
                 self.take("(")
                 args = [self.expr()]
                 while self.peek()[1] == ",":
                     self.take(",")
                     args.append(self.expr())
                 self.take(")")
-                return FUNCTIONS[value](*args)
+                return self.functions[value](*args)
             if value in self.variables:
                 return self.variables[value]
             if value in CONSTANTS:
                 return CONSTANTS[value]
-            if value in FUNCTIONS:
+            if value in self.functions:
                 raise ExpressionError(f"function {value!r} must be called with parentheses")
             names = ", ".join(repr(v) for v in self.variables)
             raise ExpressionError(
@@ -243,7 +245,8 @@ class _Parser:
         raise ExpressionError(f"unexpected {value or 'end of input'!r} in {self.text!r}")
 
 
-def parse_expression(text: str, variables: dict | None = None) -> sp.Expr:
+def parse_expression(text: str, variables: dict | None = None,
+                     functions: dict | None = None, constant_ok: bool = False) -> sp.Expr:
     """Parse ``text`` into a SymPy expression using only whitelisted names.
 
     Parameters
@@ -255,6 +258,12 @@ def parse_expression(text: str, variables: dict | None = None) -> sp.Expr:
     variables : dict, optional
         ``{name: sympy.Symbol}``: the variables the text may use (default ``{"x": X}``, an
         activation).  The result must depend on at least one of them.
+    functions : dict, optional
+        ``{name: one-argument SymPy function}`` added to :data:`FUNCTIONS` for this call (e.g.
+        ``sqrt``, ``asin`` in a printed kernel formula; activations never need them).
+    constant_ok : bool
+        Accept a result free of the variables (a printed formula may be a constant such as
+        ``1/2``; an activation may not).
 
     Returns
     -------
@@ -286,13 +295,13 @@ def parse_expression(text: str, variables: dict | None = None) -> sp.Expr:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression longer than {MAX_LENGTH} characters")
     variables = {"x": X} if variables is None else dict(variables)
-    parser = _Parser(text, variables)
+    parser = _Parser(text, variables, functions)
     result = parser.expr()
     if parser.peek()[0] != "end":
         raise ExpressionError(f"unexpected {parser.peek()[1]!r} after a complete expression "
                               f"in {text!r}")
     result = sp.sympify(result)  # already a SymPy object; this only normalises Python numbers
-    if not result.free_symbols & set(variables.values()):
+    if not constant_ok and not result.free_symbols & set(variables.values()):
         names = " or ".join(variables)
         raise ExpressionError(f"expression {text!r} does not depend on {names}")
     return result

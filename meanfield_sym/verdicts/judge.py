@@ -397,35 +397,11 @@ def parse_formula(text: str, symbols: Sequence[str]) -> sp.Expr:
     (:func:`meanfield_sym.activation.parser.parse_expression`, no ``eval``: an explicit
     variables whitelist), extended by the functions of :data:`EXTRA_FUNCTIONS`.  Variables are
     positive real symbols (q, a), b is real."""
-    from meanfield_sym.activation import parser as P
+    from meanfield_sym.activation.parser import parse_expression
 
     names = {n: (sp.Symbol(n, real=True) if n == "b" else sp.Symbol(n, positive=True))
              for n in symbols}
-    extra = {k: P._arity(f, 1) for k, f in EXTRA_FUNCTIONS.items() if k not in P.FUNCTIONS}
-
-    class _FormulaParser(P._Parser):
-        def atom(self):
-            kind, value = self.peek()
-            if kind == "name" and value in extra and self.tokens[self.i + 1][1] == "(":
-                self.take()
-                self.take("(")
-                args = [self.expr()]
-                while self.peek()[1] == ",":
-                    self.take(",")
-                    args.append(self.expr())
-                self.take(")")
-                return extra[value](*args)
-            return super().atom()
-
-    if not isinstance(text, str) or not text.strip():
-        raise P.ExpressionError("empty formula")
-    if len(text) > P.MAX_LENGTH:
-        raise P.ExpressionError(f"formula longer than {P.MAX_LENGTH} characters")
-    p = _FormulaParser(text, names)
-    out = p.expr()
-    if p.peek()[0] != "end":
-        raise P.ExpressionError(f"unexpected {p.peek()[1]!r} after a complete formula")
-    return sp.sympify(out)
+    return parse_expression(text, variables=names, functions=EXTRA_FUNCTIONS, constant_ok=True)
 
 
 def check_kernel(activation, kernel: str, printed_formula_text: str,
