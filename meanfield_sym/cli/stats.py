@@ -121,8 +121,54 @@ def _network_payload(act, sw, sb, depth, widths, args):
 
 
 def _run_stats(args) -> int:
+    if getattr(args, "inputs", None) is not None:
+        return _run_stats_inputs(args)
     act, sw, sb, depth, widths = _network(args)
     payload, _ = _network_payload(act, sw, sb, depth, widths, args)
+    _emit(payload, args.json)
+    return 0
+
+
+#: How many of the largest Fisher eigenvalues ``stats --inputs`` reports.
+INPUTS_TOP = 10
+
+
+def _run_stats_inputs(args) -> int:
+    """``stats --inputs X``: the Fisher / NTK statistics and η_c of the network on these
+    inputs (their own Gram matrices; :mod:`meanfield_sym.meanfield.data`)."""
+    from meanfield_sym.kernels.pair import pair_kernels
+    from meanfield_sym.meanfield.data import data_statistics
+    from meanfield_sym.meanfield.gram import gram, load_inputs
+    L = depth(args.depth)
+    if args.sigma_w2 is None or args.sigma_b2 is None:
+        raise ValueError("--sigma-w2 and --sigma-b2 are required")
+    sw = variance(args.sigma_w2, "--sigma-w2", L)
+    sb = variance(args.sigma_b2, "--sigma-b2", L)
+    al = widths(args.widths, L)
+    M = args.width
+    if not (math.isfinite(M) and M > 0):
+        raise ValueError(f"--width must be positive, got {M}")
+    C = positive_int(args.classes, "--classes")
+    if not (math.isfinite(args.momentum) and -1 < args.momentum < 1):
+        raise ValueError(f"--momentum must satisfy -1 < mu < 1, got {args.momentum}")
+    if L < 2:
+        raise ValueError("the Fisher statistics of the papers need depth >= 2 (alpha > 0)")
+    if args.activation is None:
+        raise ValueError("--activation is required")
+    X = load_inputs(args.inputs)
+    N, d = X.shape
+    if al is None:   # the input layer has the data's d units: α_0 = d/M
+        al = [d / M] + [1.0] * (L - 1)
+    pk = pair_kernels(args.activation, **parse_params(args.param))
+    g = gram(pk, X, sw, sb, L, widths=al, progress=True)
+    st = data_statistics(g, M, C, args.momentum, top=INPUTS_TOP)
+    payload = _describe(pk.equal, sw, sb, L, al)
+    payload.update({"inputs": args.inputs, "features": d, "width": M, "samples": N,
+                    "classes": C, "momentum": args.momentum, "alpha": st["alpha"],
+                    "kappa1_mean": st["kappa1_mean"], "kappa2_mean": st["kappa2_mean"],
+                    "fim": _three(st["fim"]), "ntk": _three(st["ntk"]),
+                    "eta_critical": st["eta_critical"], "fim_top": st["fim"]["top"],
+                    "routes": g.meta["routes"], "seconds": g.meta["seconds"]})
     _emit(payload, args.json)
     return 0
 
@@ -208,6 +254,10 @@ def add_parser(subparsers):
                     "(Universal statistics; Pathological spectra).")
     add_network_options(p)
     add_size_options(p)
+    p.add_argument("--inputs", metavar="X.npy|X.csv", default=None,
+                   help="N × d inputs (one per row, any norms): statistics of these inputs "
+                        "from their own Gram matrices, N = rows (--samples and --qhat*-0 are "
+                        "ignored; --widths defaults to d/M, 1, …, 1)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(func=_run_stats)
 
