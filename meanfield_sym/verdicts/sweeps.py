@@ -58,6 +58,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from meanfield_sym import checks
+
 from meanfield_sym.witnesses import finite_width as E
 from meanfield_sym import meanfield as S
 from meanfield_sym.activation.function import get_activation
@@ -100,20 +102,6 @@ def seed_for(base: int, width: int, index: int) -> np.random.SeedSequence:
     return np.random.SeedSequence([int(base), int(width), int(index)])
 
 
-def _pos_int(name, value) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or \
-            value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _variance(name, value) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    v = float(value)
-    if not math.isfinite(v) or v < 0:
-        raise ValueError(f"{name} is a variance and must be finite and >= 0, got {value!r}")
-    return v
 
 
 @dataclass(frozen=True)
@@ -161,20 +149,20 @@ class SweepSettings:
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        _variance("sigma_w2", self.sigma_w2)
-        _variance("sigma_b2", self.sigma_b2)
-        if _pos_int("depth", self.depth) < 2:
+        checks.variance(self.sigma_w2, "sigma_w2")
+        checks.variance(self.sigma_b2, "sigma_b2")
+        if checks.positive_int(self.depth, "depth") < 2:
             raise ValueError("depth must be >= 2: the Fisher statistics need a hidden layer")
         ws = tuple(self.widths) if not isinstance(self.widths, (str, bytes)) else ()
         if not ws:
             raise ValueError(f"widths must be a non-empty list of positive integers, got "
                              f"{self.widths!r}")
-        ws = tuple(_pos_int("width", w) for w in ws)
+        ws = tuple(checks.positive_int(w, "width") for w in ws)
         if len(set(ws)) != len(ws):
             raise ValueError(f"widths must be distinct, got {list(ws)}")
         object.__setattr__(self, "widths", ws)
-        _pos_int("samples N", self.samples)
-        _pos_int("classes C", self.classes)
+        checks.positive_int(self.samples, "samples N")
+        checks.positive_int(self.classes, "classes C")
         for w in ws:
             self.seeds_at(w)
         if self.parameterization not in E.PARAMETERIZATIONS:
@@ -196,8 +184,8 @@ class SweepSettings:
         if isinstance(self.seeds, Mapping):
             if width not in self.seeds:
                 raise ValueError(f"seeds: no count given for width {width}")
-            return _pos_int(f"seeds at width {width}", self.seeds[width])
-        return _pos_int("seeds", self.seeds)
+            return checks.positive_int(self.seeds[width], f"seeds at width {width}")
+        return checks.positive_int(self.seeds, "seeds")
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -615,7 +603,7 @@ def mc_collect(label: str, activation, *, sigma_w2, sigma_b2, depth: int, sample
     seeds = DEFAULT_SEEDS if seeds is None else seeds
     values: dict = {}
     for M in sorted(seeds):
-        for i in range(_pos_int("seeds", seeds[M])):
+        for i in range(checks.positive_int(seeds[M], "seeds")):
             w = E.simulate(activation, depth=depth, width=M, samples=samples, classes=classes,
                            sigma_w2=sigma_w2, sigma_b2=sigma_b2,
                            parameterization=parameterization, seed=seed_for(seed, M, i),
