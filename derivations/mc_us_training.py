@@ -29,7 +29,11 @@ ACT, SW, SB = "relu", 2.0, 0.1
 DEPTH, SAMPLES = 3, 50
 MOMENTA = (0.0, 0.5)
 LEMMA_WIDTH, LEMMA_FACTORS, LEMMA_STEPS = 250, (0.97, 1.03), 300
-THM_WIDTHS, THM_FACTORS, THM_STEPS = (500, 1000, 2000), (0.85, 1.15), 40
+THM_WIDTHS, THM_FACTORS, THM_STEPS = (500, 1000), (0.85, 1.15), 40
+#: Teacher networks per width for Theorem 7, and how many of them must show the predicted
+#: outcome at both factors (fixed in advance: λ_max/theory spreads by a few per cent per
+#: network at these widths, so ±15 % is beyond about 3 spreads and one exception is allowed).
+THM_NETWORKS, THM_REQUIRED = 8, 7
 BLOWUP = 1e4
 
 
@@ -74,18 +78,25 @@ def checks() -> list[CheckResult]:
     for M in THM_WIDTHS:
         st = S.network_statistics(ACT, SW, SB, DEPTH, width=M, samples=SAMPLES)
         lam_th = float(st["fim"]["lambda_max"])
-        w = E.simulate(ACT, depth=DEPTH, width=M, samples=SAMPLES, classes=1, sigma_w2=SW,
-                       sigma_b2=SB, seed=seed_for(707, M, 0))
-        lam = w.fisher_stats().lambda_max
-        res = []
-        for mu in MOMENTA:
-            eta_c = float(S.eta_critical(lam_th, mu))
-            for f in THM_FACTORS:
-                r = _run(w, f * eta_c, mu, THM_STEPS, 2)
-                expect = "converged" if f < 1 else "diverged"
-                ok &= _outcome(r) == expect
-                res.append(f"μ={mu:g} {f:g}η_c {_outcome(r)}")
-        lines.append(f"M = {M}: λ_max/theory = {lam / lam_th:.4f}; " + ", ".join(res))
+        good, ratios = 0, []
+        for k in range(THM_NETWORKS):
+            w = E.simulate(ACT, depth=DEPTH, width=M, samples=SAMPLES, classes=1, sigma_w2=SW,
+                           sigma_b2=SB, seed=seed_for(707, M, k))
+            ratios.append(w.fisher_stats().lambda_max / lam_th)
+            as_predicted = True
+            for mu in MOMENTA:
+                eta_c = float(S.eta_critical(lam_th, mu))
+                for f in THM_FACTORS:
+                    r = _run(w, f * eta_c, mu, THM_STEPS, 2 + k)
+                    as_predicted &= _outcome(r) == ("converged" if f < 1 else "diverged")
+            good += bool(as_predicted)
+            del w
+        ok &= good >= THM_REQUIRED
+        mean = sum(ratios) / len(ratios)
+        sd = (sum((x - mean) ** 2 for x in ratios) / (len(ratios) - 1)) ** 0.5
+        lines.append(f"M = {M}: {good} of {THM_NETWORKS} networks converge at 0.85 η_c and "
+                     f"diverge at 1.15 η_c (μ = 0 and 0.5); λ_max/theory = {mean:.4f} ± "
+                     f"{sd / len(ratios) ** 0.5:.4f} (spread {sd:.4f})")
     k1s, k2s, als, Ts, Ms = sp.symbols("kappa1 kappa2 alpha T M", positive=True)
     eta_mf = 2 * (1 + mu_s) / (als * ((Ts - 1) / Ts * k2s + k1s / Ts) * Ms)
     out.append(judge(
@@ -93,9 +104,11 @@ def checks() -> list[CheckResult]:
         what="η_c from the mean-field λ_max separates convergence from divergence",
         printed=eta_mf, derived=eta_mf, definitions=[],
         witnesses=[Witness("finite-width", f"{ACT} ({SW:g}, {SB:g}), L = {DEPTH}, T = {SAMPLES}, "
-                           f"one teacher-student network per width, {THM_STEPS} steps "
-                           "(divergence: loss > 1e4 × initial) at 0.85 and 1.15 of the "
-                           "mean-field η_c", True, bool(ok), bool(ok),
+                           f"{THM_NETWORKS} teacher-student networks per width, {THM_STEPS} "
+                           "steps (divergence: loss > 1e4 × initial) at 0.85 and 1.15 of the "
+                           f"mean-field η_c; agrees when at least {THM_REQUIRED} of "
+                           f"{THM_NETWORKS} at every width show both outcomes",
+                           True, bool(ok), bool(ok),
                            {"outcomes": " | ".join(lines)})],
         argument="Theorem 7 claims divergence above η_c; convergence below is checked too."))
     return out
