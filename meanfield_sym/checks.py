@@ -14,10 +14,11 @@ ValueError: |b| must not exceed the variance a (the covariance matrix [[a, b], [
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
-__all__ = ["ROUNDING_SLACK", "depth", "positive_int", "positive_number", "real_array",
+__all__ = ["read_array", "ROUNDING_SLACK", "depth", "positive_int", "positive_number", "real_array",
            "variance", "variance_array", "positive_variance", "variance_pair", "momentum", "layer_values"]
 
 #: Relative excess of a computed overlap over its variance that is still read as rounding
@@ -139,3 +140,25 @@ def layer_values(value, L: int, name: str, nonnegative: bool = True) -> list[np.
                              f"(need one per layer l = 1..{L})")
         return [check(v, f"{name}[layer {i + 1}]") for i, v in enumerate(value)]
     return [check(value, name)] * L
+
+
+def read_array(path, flag: str) -> np.ndarray:
+    """The array in a ``.npy`` (no pickles) or ``.csv`` file named by the option ``flag``;
+    a missing, empty, unreadable or non-numeric file is one ValueError line."""
+    path = str(path)
+    if not os.path.isfile(path):
+        raise ValueError(f"{flag}: file {path!r} not found")
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in (".npy", ".csv"):
+        raise ValueError(f"{flag} must be a .npy or .csv file, got {path!r}")
+    try:
+        if ext == ".npy":
+            arr = np.load(path, allow_pickle=False)
+        else:
+            arr = np.loadtxt(path, delimiter=",", ndmin=2, dtype=float)
+    except ValueError as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"cannot read {path!r} as numbers: {msg}") from None
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"cannot read {path!r}: {exc or 'the file is empty'}") from None
+    return arr

@@ -14,7 +14,6 @@ Bad input exits with status 2 and one line on stderr.
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 
@@ -174,20 +173,8 @@ def _run_stats_inputs(args) -> int:
 
 
 def _load_probs(path: str) -> np.ndarray:
-    if not os.path.isfile(path):
-        raise ValueError(f"probability file {path!r} not found")
-    ext = os.path.splitext(path)[1].lower()
-    try:
-        if ext == ".npy":
-            arr = np.load(path, allow_pickle=False)
-        elif ext == ".csv":
-            arr = np.loadtxt(path, delimiter=",", ndmin=2, dtype=float)
-        else:
-            raise ValueError(f"--probs must be a .npy or .csv file, got {path!r}")
-    except ValueError as exc:
-        raise ValueError(f"cannot read {path!r}: {exc}".splitlines()[0]) from None
-    except (OSError, EOFError) as exc:
-        raise ValueError(f"cannot read {path!r}: {exc or 'the file is empty'}") from None
+    from meanfield_sym import checks
+    arr = checks.read_array(path, "--probs")
     return np.asarray(arr, dtype=float) if arr.dtype != object else arr
 
 

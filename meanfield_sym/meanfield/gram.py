@@ -41,7 +41,6 @@ kernel matrix is evaluated).
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -62,23 +61,7 @@ PARAMETERIZATIONS = ("standard", "ntk")
 def load_inputs(path: str) -> np.ndarray:
     """An N × d array of inputs from a ``.npy`` or ``.csv`` file (one input per row), checked
     by :func:`check_inputs`; every problem is one line (ValueError)."""
-    if not os.path.isfile(path):
-        raise ValueError(f"input file {path!r} not found")
-    ext = os.path.splitext(path)[1].lower()
-    try:
-        if ext == ".npy":
-            arr = np.load(path, allow_pickle=False)
-        elif ext == ".csv":
-            arr = np.loadtxt(path, delimiter=",", ndmin=2, dtype=float)
-        else:
-            raise ValueError(f"--inputs must be a .npy or .csv file, got {path!r}")
-    except ValueError as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        if msg.startswith("--inputs must be"):
-            raise
-        raise ValueError(f"cannot read {path!r} as numbers: {msg}") from None
-    except OSError as exc:
-        raise ValueError(f"cannot read {path!r}: {exc}") from None
+    arr = checks.read_array(path, "--inputs")
     return check_inputs(arr, path)
 
 
