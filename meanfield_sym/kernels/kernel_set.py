@@ -9,10 +9,7 @@ kernels without a closed form from validated Chebyshev tables of quadrature valu
 """
 from __future__ import annotations
 
-import math
-import multiprocessing
 import os
-import sys
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +21,7 @@ from meanfield_sym.activation.function import Activation, ActivationError, get_a
 from meanfield_sym.activation.growth import domain_bounds, growth
 from meanfield_sym.activation.support import gamma_expression
 from meanfield_sym.kernels import cache
+from meanfield_sym.kernels.budget import within_budget
 from meanfield_sym.kernels.engine import NoClosedForm, gaussian_mean, is_elementary, \
     split_terms, two_point_expectation
 from meanfield_sym.kernels.forms import readable
@@ -234,43 +232,19 @@ def _without_closed_forms(act: Activation, reason: str) -> KernelSet:
     return KernelSet(act, {k: None for k in KERNEL_NAMES}, methods, steps)
 
 
-def _derive_in_child(act, conn):
-    try:
-        ks = _derive_cached(act)
-        conn.send((ks.closed_form, ks.methods, ks.steps))
-    except BaseException as exc:  # noqa: BLE001 -- reported to the parent as text
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
+def _derive_parts(act: Activation):
+    ks = _derive_cached(act)
+    return ks.closed_form, ks.methods, ks.steps
 
 
 def _derive_within(act: Activation, budget: float) -> KernelSet:
-    """The derivation in a forked process, stopped after ``budget`` seconds (SymPy cannot be
-    interrupted in-process); a progress line goes to stderr after 2 s."""
-    if math.isinf(budget):
-        return _derive_cached(act)
-    ctx = multiprocessing.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_derive_in_child, args=(act, send), daemon=True)
-    proc.start()
-    send.close()
-    ready = recv.poll(min(2.0, budget))
-    if not ready and budget > 2.0:
-        print(f"meanfield-sym: deriving the Gaussian kernels of {act.name or act.expr} "
-              f"(budget {budget:g} s) ...", file=sys.stderr, flush=True)
-        ready = recv.poll(budget - 2.0)
-    try:
-        data = recv.recv() if ready else None
-    except EOFError:
-        data = None
-    if proc.is_alive():
-        proc.terminate()
-    proc.join()
-    if data is None:
+    """The derivation under ``budget`` seconds (:func:`meanfield_sym.kernels.budget.
+    within_budget`); past it, no closed forms."""
+    done, parts = within_budget(_derive_parts, (act,), budget,
+                                f"deriving the Gaussian kernels of {act.name or act.expr}")
+    if not done:
         return _without_closed_forms(act, f"not derived within the budget of {budget:g} s")
-    if data[0] == "error":
-        raise ValueError(f"the derivation of {act.name or act.expr} failed: {data[1]}")
-    return KernelSet(act, *data)
+    return KernelSet(act, *parts)
 
 
 @lru_cache(maxsize=None)

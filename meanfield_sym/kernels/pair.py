@@ -373,36 +373,14 @@ def _derive_forms(act):
     return forms, methods
 
 
-def _child(act, conn):
-    try:
-        conn.send(_derive_forms(act))
-    except BaseException as exc:  # noqa: BLE001 -- reported to the parent as text
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
 def _derive_within(act, budget):
-    import multiprocessing
-    ctx = multiprocessing.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(act, send), daemon=True)
-    proc.start()
-    send.close()
-    ready = recv.poll(budget)
-    try:
-        data = recv.recv() if ready else None
-    except EOFError:
-        data = None
-    if proc.is_alive():
-        proc.terminate()
-    proc.join()
-    if data is None:
+    from meanfield_sym.kernels.budget import within_budget
+    done, data = within_budget(_derive_forms, (act,), budget,
+                               f"deriving the two-variance kernels of {act.name or act.expr}",
+                               progress=False)
+    if not done:
         why = f"no closed form (not derived within the budget of {budget:g} s)"
         return {k: None for k in PAIR_KERNELS}, {k: why for k in PAIR_KERNELS}
-    if data[0] == "error":
-        raise ValueError(f"the derivation of {act.name or act.expr} with two variances failed: "
-                         f"{data[1]}")
     return data
 
 
