@@ -237,10 +237,11 @@ def gaussian_mean(f, var=Q, mu=0, _depth=0) -> sp.Expr:
 # ---------------------------------------------------------------------------------------------
 # Two-dimensional expectations  E[f(u1) g(u2)]
 # ---------------------------------------------------------------------------------------------
-def _mgf_2d(n1, n2, al1, ga1, al2, ga2, a, b):
-    """E[u1^n1 u2^n2 exp(al1 u1 + ga1 u1² + al2 u2 + ga2 u2²)], Cov = [[a, b], [b, a]]."""
+def _mgf_2d(n1, n2, al1, ga1, al2, ga2, a, b, a2=None):
+    """E[u1^n1 u2^n2 exp(al1 u1 + ga1 u1² + al2 u2 + ga2 u2²)], Cov = [[a, b], [b, a2]]
+    (a2 = a by default): det(I + ΣK)^{-1/2} exp(½ hᵀ Σ(I + KΣ)⁻¹ h), differentiated in h."""
     h1, h2 = sp.Dummy("h1"), sp.Dummy("h2")
-    sigma = sp.Matrix([[a, b], [b, a]])
+    sigma = sp.Matrix([[a, b], [b, a if a2 is None else a2]])
     kmat = sp.diag(-2 * ga1, -2 * ga2)
     ident = sp.eye(2)
     det = sp.factor(sp.expand((ident + sigma * kmat).det()))

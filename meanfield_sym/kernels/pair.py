@@ -153,20 +153,9 @@ def covariance_triple(a1, a2, b, names=("a1", "a2", "b")):
 # Derivation with the general covariance (the rules of kernels/engine.py)
 # ---------------------------------------------------------------------------------------------
 def _mgf_2d(n1, n2, al1, ga1, al2, ga2, a1, a2, b):
-    """E[u1^n1 u2^n2 exp(al1 u1 + ga1 u1² + al2 u2 + ga2 u2²)], Cov = [[a1, b], [b, a2]]:
-    det(I + ΣK)^{-1/2} exp(½ hᵀ Σ(I + KΣ)⁻¹ h), differentiated in h."""
-    import sympy as sp
-    h1, h2 = sp.Dummy("h1"), sp.Dummy("h2")
-    sigma = sp.Matrix([[a1, b], [b, a2]])
-    kmat = sp.diag(-2 * ga1, -2 * ga2)
-    ident = sp.eye(2)
-    det = sp.factor(sp.expand((ident + sigma * kmat).det()))
-    m = sigma * (ident + kmat * sigma).inv()
-    h = sp.Matrix([h1, h2])
-    quad = sp.simplify((h.T * m * h)[0, 0])
-    base = sp.exp(quad / 2) / sp.sqrt(det)
-    out = sp.diff(base, h1, n1, h2, n2) if (n1 or n2) else base
-    return out.subs({h1: al1, h2: al2})
+    """The engine's two-dimensional Gaussian MGF rule with Cov = [[a1, b], [b, a2]]."""
+    from meanfield_sym.kernels import engine
+    return engine._mgf_2d(n1, n2, al1, ga1, al2, ga2, a1, b, a2=a2)
 
 
 def _pair_direct(f, g, a1, a2, b):
