@@ -3,7 +3,7 @@
 # Activation: linear
 #   φ(x) = x
 #   fingerprint 1632b6b26adf
-# Printed by meanfield_sym.kernels.printing (derivation code e32ea6d87313, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code 1a0e46b6b110, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen linear --out meanfield_sym/generated/linear.py
 # -------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ FINGERPRINT = '1632b6b26adf'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.digest.derivation_digest).
-DERIVATION = 'e32ea6d87313'
+DERIVATION = '1a0e46b6b110'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': 'q',

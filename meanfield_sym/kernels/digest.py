@@ -18,7 +18,8 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 #: The files whose code determines a generated module's text (package-relative).
 DERIVATION_SOURCES = (
     "activation/parser.py", "activation/function.py", "activation/support.py",
-    "activation/numpy_names.py", "kernels/names.py", "kernels/symbols.py", "kernels/engine.py", "kernels/forms.py",
+    "activation/numpy_names.py", "kernels/names.py", "kernels/symbols.py", "kernels/engine.py",
+    "kernels/binomial.py", "kernels/forms.py",
     "kernels/printing.py", "kernels/kernel_set.py", "activation/growth.py", "citations.py",
     "codegen/emit.py",
 )

@@ -38,10 +38,13 @@ printed by :mod:`meanfield_sym.kernels.printing`.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 from sympy.integrals.manualintegrate import manualintegrate
 
 from meanfield_sym.activation.function import X, normalize_distributions, split_atoms
+from meanfield_sym.kernels.binomial import antiderivative as binomial_antiderivative
 from meanfield_sym.kernels.symbols import A, B, Q
 
 __all__ = ["gaussian_mean", "two_point_expectation", "NoClosedForm", "is_elementary",
@@ -240,6 +243,14 @@ def gaussian_mean(f, var=Q, mu=0, _depth=0) -> sp.Expr:
 def _mgf_2d(n1, n2, al1, ga1, al2, ga2, a, b, a2=None):
     """E[u1^n1 u2^n2 exp(al1 u1 + ga1 u1² + al2 u2 + ga2 u2²)], Cov = [[a, b], [b, a2]]
     (a2 = a by default): det(I + ΣK)^{-1/2} exp(½ hᵀ Σ(I + KΣ)⁻¹ h), differentiated in h."""
+    base, h1, h2 = _mgf_2d_base(ga1, ga2, a, b, a2)
+    out = sp.diff(base, h1, n1, h2, n2) if (n1 or n2) else base
+    return out.subs({h1: al1, h2: al2})
+
+
+@lru_cache(maxsize=64)
+def _mgf_2d_base(ga1, ga2, a, b, a2):
+    """The moment-generating function of :func:`_mgf_2d` in (h1, h2), once per quadratic part."""
     h1, h2 = sp.Dummy("h1"), sp.Dummy("h2")
     sigma = sp.Matrix([[a, b], [b, a if a2 is None else a2]])
     kmat = sp.diag(-2 * ga1, -2 * ga2)
@@ -248,9 +259,7 @@ def _mgf_2d(n1, n2, al1, ga1, al2, ga2, a, b, a2=None):
     m = sigma * (ident + kmat * sigma).inv()
     h = sp.Matrix([h1, h2])
     quad = sp.simplify((h.T * m * h)[0, 0])
-    base = sp.exp(quad / 2) / sp.sqrt(det)
-    out = sp.diff(base, h1, n1, h2, n2) if (n1 or n2) else base
-    return out.subs({h1: al1, h2: al2})
+    return sp.exp(quad / 2) / sp.sqrt(det), h1, h2
 
 
 def _pair_direct(f, g, a, b):
@@ -344,13 +353,17 @@ def _real_branch(expr, var, k):
     return expr.replace(lambda e: isinstance(e, sp.Piecewise), pick)
 
 
+@lru_cache(maxsize=256)
 def _antiderivative(expr, var):
-    """∫ expr d(var) by SymPy's ``manualintegrate`` (fast, fails fast), verified by
-    differentiation at rational points.  When a radicand c0(a) − c t² blocks the table rules,
-    c0 is renamed k² first and substituted back afterwards."""
+    """∫ expr d(var): binomial differentials t^m R^p (arcsine factors included) by the rules
+    of :mod:`meanfield_sym.kernels.binomial`, anything else by SymPy's ``manualintegrate``;
+    verified by differentiation at rational points.  When a radicand c0(a) − c t² blocks
+    SymPy's table rules, c0 is renamed k² first and substituted back afterwards."""
     if not expr.has(var):
         return expr * var
-    res = manualintegrate(expr, var)
+    res = binomial_antiderivative(expr, var)
+    if res is None:
+        res = manualintegrate(expr, var)
     if res.has(sp.Integral):
         sub = _radicand_substitution(expr, var)
         if sub is not None:
