@@ -115,8 +115,9 @@ class FixedPoint:
     """Fixed point ``q*`` of the forward variance map and ``χ₁ = σ_w² E[φ'(√q* u)²]``.
 
     ``converged`` is False where no fixed point was reached within ``maxiter`` steps;
-    ``diverged`` is True where q grew past ``1e100`` (no finite fixed point; ``q_star`` and
-    ``chi1`` are ``inf`` there).  ``steps`` counts the steps taken at each point,
+    ``diverged`` is True where q grew past ``1e100`` (no finite fixed point; ``q_star`` is
+    ``inf`` there, and ``chi1`` the limit q → ∞ of σ_w² E[φ'(√q u)²] when it is reached — a
+    positively homogeneous φ, e.g. σ_w²/2 for ReLU — else ``inf``).  ``steps`` counts the steps taken at each point,
     ``iterations`` the largest of them.  ``q_star = 0`` (the ordered phase without biases, e.g.
     tanh with σ_b² = 0 and σ_w² <= 1) is a converged fixed point; ``chi1`` is then the limit
     q → 0⁺.
@@ -394,6 +395,7 @@ def fixed_point(kernels, sigma_w2, sigma_b2, q_init=None, tol: float = 1e-13,
     diverged = np.zeros(shape, dtype=bool)
     steps = np.zeros(shape, dtype=int)
     residual = np.full(shape, np.nan)        # F(q) − q at the previous step
+    last = np.full(shape, np.nan)            # the last finite iterate where q diverged
     mapping = getattr(prov, "variance_map", None)
 
     def F(qa, w, b):
@@ -435,13 +437,34 @@ def fixed_point(kernels, sigma_w2, sigma_b2, q_init=None, tol: float = 1e-13,
         q.flat[idx] = np.where(zero, 0.0, np.where(conv, qa, np.where(div, np.inf, new)))
         np.put(done, idx[stop], True)
         np.put(diverged, idx[div & ~stop], True)
+        np.put(last, idx[div & ~stop], qa[div & ~stop])
     chi = np.full(shape, np.inf)
     fin = ~diverged
     if np.any(fin):
         at = np.where(q[fin] > 0, q[fin], ZERO_VARIANCE * start[fin])  # q* = 0: the limit
         chi[fin] = sw[fin] * np.asarray(prov.one_point_prime(at), dtype=float)
+    chi[diverged] = _chi1_at_infinity(prov, sw[diverged], last[diverged])
     return FixedPoint(q_star=q, chi1=chi, converged=done, diverged=diverged,
                       iterations=int(steps.max(initial=0)), steps=steps)
+
+
+def _chi1_at_infinity(prov, sw, q_last):
+    """lim_{q→∞} σ_w² E[φ'(√q u)²] where the variance diverges: the value at the last finite
+    iterate when E[φ'²] no longer changes there (to 1e-12 over a factor 10 in q: positively
+    homogeneous φ, e.g. σ_w²/2 for ReLU on its critical line χ₁ = 1 with σ_b² > 0), else ∞."""
+    out = np.full(sw.shape, np.inf)
+    ok = np.isfinite(q_last) & (q_last > 0)
+    if not np.any(ok):
+        return out
+    try:
+        with np.errstate(all="ignore"):
+            v1 = np.asarray(prov.one_point_prime(q_last[ok]), dtype=float)
+            v2 = np.asarray(prov.one_point_prime(10 * q_last[ok]), dtype=float)
+    except ValueError:            # outside the kernel's domain, or not representable
+        return out
+    flat = np.isfinite(v2) & (np.abs(v2 - v1) <= 1e-12 * np.abs(v2))
+    out[ok] = np.where(flat, sw[ok] * v2, np.inf)
+    return out
 
 
 def chi1(kernels, sigma_w2, q) -> np.ndarray:

@@ -51,6 +51,17 @@ def test_relu_closed_form_and_divergence():
     np.testing.assert_allclose(fp.q_star[:2], [0.1 / 0.25, 0.3 / 0.5], rtol=1e-14)
     assert list(fp.converged) == [True, True, False] and list(fp.diverged) == [False, False, True]
     assert np.isinf(fp.q_star[2]) and fp.steps[0] <= 3
+    # σ_w² = 2.5, no fixed point: χ₁ is the q → ∞ limit σ_w² P[u > 0] = 1.25 (chaotic)
+    assert fp.chi1[2] == pytest.approx(1.25, rel=1e-12)
+
+
+def test_relu_on_its_critical_line_reads_chi1_one():
+    """(σ_w², σ_b²) = (2, 0.1), the Pathological spectra setting: q grows by σ_b² per layer
+    (no fixed point), and χ₁ = σ_w²/2 = 1 at every q (Cho & Saul: E[step(u)²] = 1/2)."""
+    fp = fixed_point("relu", 2.0, 0.1)
+    assert bool(fp.diverged) and float(fp.chi1) == pytest.approx(1.0, rel=1e-12)
+    fp = fixed_point("x**3", 1.0, 0.1)             # E[φ'²] = 27 q² grows without limit
+    assert bool(fp.diverged) and np.isinf(float(fp.chi1))
 
 
 def test_near_the_edge_of_chaos_newton_keeps_the_step_count_small():

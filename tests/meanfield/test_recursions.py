@@ -275,7 +275,8 @@ def test_expanding_linear_map_is_reported_as_diverged():
     fp = R.fixed_point(Linear(), np.array([0.5, 1.5]), 0.1)
     assert fp.diverged.tolist() == [False, True]
     assert fp.q_star[0] == pytest.approx(0.1 / 0.5, rel=1e-11)
-    assert np.isinf(fp.q_star[1]) and np.isinf(fp.chi1[1])
+    # χ₁ = σ_w² E[φ'²] = σ_w² for φ(x) = x at every q, so also in the limit q → ∞
+    assert np.isinf(fp.q_star[1]) and fp.chi1[1] == pytest.approx(1.5, rel=1e-12)
 
 
 # ---------------------------------------------------------------------------------------------
