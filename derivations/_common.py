@@ -21,6 +21,7 @@ with the definitions, to the one judge (:func:`meanfield_sym.verdicts.judge.judg
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import pathlib
 import sys
@@ -31,7 +32,7 @@ import sympy as sp
 from meanfield_sym.witnesses import highprec
 from meanfield_sym.activation.function import get_activation
 from meanfield_sym.kernels.symbols import A, B, Q
-from meanfield_sym.verdicts.judge import (COMPUTED, Definition, Witness, judge, symbolic_equal)
+from meanfield_sym.verdicts.judge import (COMPUTED, Definition, Witness, judge)
 from meanfield_sym.verdicts.record import digits_of_agreement
 
 DIGITS_REQUIRED = 20  # high-precision checks agree to ≥ 20 digits
@@ -99,19 +100,6 @@ def evaluate(expr, kernel, args, extra=None):
         subs.update(extra)
     with mpmath.workdps(REF_DPS):
         return mpmath.mpf(sp.N(sp.sympify(expr).subs(subs), REF_DPS))
-
-
-def min_digits(expr, act_name, kernel, extra=None):
-    """Fewest agreeing digits of expr with the quadrature references over kernel_points."""
-    worst = float("inf")
-    for args in kernel_points(kernel):
-        ref = reference(act_name, kernel, args)
-        try:
-            val = evaluate(expr, kernel, args, extra)
-        except (TypeError, ValueError):
-            return 0.0
-        worst = min(worst, digits_of_agreement(val, ref))
-    return min(worst, 32.0)
 
 
 def _live(kernel) -> bool:
@@ -326,3 +314,14 @@ def save_table():
 if __name__ == "__main__":
     if "--refresh" in sys.argv:
         refresh()
+
+
+def one_thread():
+    """One BLAS thread for the sampled networks (their matrices are small, and on a shared
+    two-core machine a second BLAS thread only contends); a no-op without threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1)
+

@@ -25,7 +25,6 @@ computed in the N × N dual spaces (pseudo-inverses, the zero-damping limit of S
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 
 import numpy as np
@@ -34,6 +33,7 @@ import sympy as sp
 from meanfield_sym.verdicts.judge import Definition, Reading, Witness, judge
 from meanfield_sym.verdicts.record import run_script
 from meanfield_sym.witnesses import finite_width as E
+from meanfield_sym.derivations._common import one_thread
 
 PAPER = "NGD (Karakida & Osawa)"
 KINDS = ("exact", "block_diagonal", "tri_diagonal", "kfac", "unit_wise")
@@ -247,14 +247,6 @@ def _block_diag(mats):
     return out
 
 
-def one_thread():
-    """Limit BLAS to one thread (small matrices on a shared machine), when threadpoolctl is
-    available."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
 
 
 # ---------------------------------------------------------------------------------------------

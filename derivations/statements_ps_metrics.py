@@ -25,7 +25,6 @@ Witnesses: an explicit tanh network evaluated in mpmath (50 digits): symmetric f
 """
 from __future__ import annotations
 
-import contextlib
 import math
 
 import mpmath
@@ -37,6 +36,7 @@ from meanfield_sym.verdicts.judge import Definition, Reading, Witness, judge
 from meanfield_sym.verdicts.record import CheckResult, run_script
 from meanfield_sym.verdicts.sweeps import agreement, seed_for
 from meanfield_sym.witnesses import finite_width as E
+from meanfield_sym.derivations._common import one_thread
 
 PAPER = "Pathological spectra"
 #: the explicit network of the exact witnesses: tanh, (σ_w², σ_b²) = (3, 0.64), widths 3, 4, 4,
@@ -64,16 +64,6 @@ TOP_SAMPLES, TOP_CLASSES = 10, 2
 Z_RATE = 3.0
 
 
-@contextlib.contextmanager
-def single_thread():
-    """One BLAS thread for the finite networks (the shared machine has two cores)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        yield
-        return
-    with threadpool_limits(1):
-        yield
 
 
 # ---------------------------------------------------------------------------------------------
@@ -562,7 +552,7 @@ def _top_direction_record():
     al = np.ones(3)
     ratios, deficits = {}, {}
     aniso = []
-    with single_thread():
+    with one_thread():
         for M, k in TOP_SEEDS.items():
             th = float(S.feature_metric_statistics(op, al, M, TOP_SAMPLES, 1)["lambda_max"])
             for i in range(k):
@@ -893,7 +883,7 @@ def fit_exponent(values):
 
 def centred_ntk_data(seeds, base=4200):
     cen, raw, means = {}, {}, {}
-    with single_thread():
+    with one_thread():
         for M, k in seeds.items():
             N = M // NTK_RHO
             for i in range(k):

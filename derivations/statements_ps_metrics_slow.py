@@ -66,7 +66,7 @@ def _train_deviation(M, i):
 
 def _wide_training_record() -> CheckResult:
     devs, final = {}, []
-    with PSM.single_thread():
+    with PSM.one_thread():
         for M, k in TRAIN_SEEDS.items():
             for i in range(k):
                 d, fr = _train_deviation(M, i)

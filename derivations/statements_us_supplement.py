@@ -18,7 +18,6 @@ which also uses the definitions and tools of this module.
 """
 from __future__ import annotations
 
-import contextlib
 
 import mpmath
 import numpy as np
@@ -29,9 +28,9 @@ from meanfield_sym.verdicts.judge import Definition, Reading, Witness, judge
 from meanfield_sym.verdicts.record import CheckResult, digits_of_agreement, run_script
 
 try:
-    from ._common import ratio_witness
+    from ._common import ratio_witness, one_thread
 except ImportError:  # run as a plain script
-    from meanfield_sym.derivations._common import ratio_witness
+    from meanfield_sym.derivations._common import ratio_witness, one_thread
 
 PAPER = "Universal statistics"
 PAPER_S = "Universal statistics (suppl.)"
@@ -136,14 +135,6 @@ def power_fit(widths, values, ses):
     return slope, se, chi
 
 
-def one_thread():
-    """One BLAS thread for the finite networks (small matrices on a shared machine), when
-    threadpoolctl is available."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
 
 
 _ACTIVATIONS: dict = {}
