@@ -95,9 +95,11 @@ def _root_of_closed_form(expr, sw2, sb2):
         return mpmath.findroot(f, x0)
 
 
-def _fixed_point_records() -> list:
+def fixed_point_records(settings=None) -> list:
+    """One q* and one χ₁ record per activation of ``settings`` ({name: (σ_w², σ_b²)};
+    default :data:`SETTINGS`, the papers' activations)."""
     out = []
-    for act, (sw2, sb2) in SETTINGS.items():
+    for act, (sw2, sb2) in (SETTINGS if settings is None else settings).items():
         ks = kernels_for(act)
         cf = ks.closed_form
         fp = S.fixed_point(act, float(sw2), float(sb2))
@@ -236,7 +238,7 @@ def _approach_records() -> list:
 
 
 def checks():
-    return _fixed_point_records() + _erf_limits() + _approach_records()
+    return fixed_point_records() + _erf_limits() + _approach_records()
 
 
 def main() -> int:
