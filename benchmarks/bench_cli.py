@@ -8,7 +8,9 @@ the rounds are compared as ratios measured in the same run:
 * ``python -c`` importing the shipped ``meanfield_sym.generated.relu`` and calling the library's
   ``network_statistics`` on it (NumPy only);
 * ``meanfield-sym kernel relu``, ``stats --activation relu``, ``kernel gelu``,
-  ``stats --activation gelu``, ``stats --activation tanh``.
+  ``stats --activation gelu``, ``stats --activation tanh``, ``stats --activation sigmoid``
+  (tanh and sigmoid: the shipped modules' table files), and tanh and sigmoid at the
+  performance contract's network (depth 5, σ_w² = 3, σ_b² = 0.64).
 
 Targets: ``stats --activation relu`` within 2× of the generated-module call; every command
 within 3× of ``import numpy`` (or under 0.3 s).  A warm cache is used (one untimed run first).
@@ -30,6 +32,7 @@ PY = sys.executable
 CLI = shutil.which("meanfield-sym", path=str(Path(sys.executable).parent)) or shutil.which("meanfield-sym") \
     or "meanfield-sym"
 NET = ["--sigma-w2", "2", "--sigma-b2", "0.1", "--depth", "3", "--json"]
+CONTRACT = ["--depth", "5", "--sigma-w2", "3", "--sigma-b2", "0.64"]
 COMMANDS = {
     "import numpy": [PY, "-c", "import numpy"],
     "generated relu + library": [PY, "-c", "import meanfield_sym.generated.relu as m; "
@@ -40,6 +43,9 @@ COMMANDS = {
     "kernel gelu": [CLI, "kernel", "gelu"],
     "stats gelu": [CLI, "stats", "--activation", "gelu", *NET],
     "stats tanh": [CLI, "stats", "--activation", "tanh", *NET],
+    "stats sigmoid": [CLI, "stats", "--activation", "sigmoid", *NET],
+    "stats tanh L=5": [CLI, "stats", "--activation", "tanh", *CONTRACT],
+    "stats sigmoid L=5": [CLI, "stats", "--activation", "sigmoid", *CONTRACT],
 }
 
 

@@ -32,7 +32,7 @@ from meanfield_sym.activation.numpy_names import lambdify_modules
 from meanfield_sym.activation.parser import X, ExpressionError, parse_expression
 
 __all__ = ["Activation", "ActivationError", "get_activation", "BUILTINS", "builtin_names",
-           "normalize_distributions", "X"]
+           "normalize_distributions", "parity", "X"]
 
 
 class ActivationError(ValueError):
@@ -149,6 +149,24 @@ def split_atoms(expr: sp.Expr) -> tuple[sp.Expr, list[tuple[sp.Expr, sp.Expr]]]:
         atoms[c] = atoms.get(c, 0) + t / ds[0]
     return sp.Add(*regular), sorted(((c, sp.simplify(w)) for c, w in atoms.items()
                                      if sp.simplify(w) != 0), key=lambda p: float(p[0]))
+
+
+def parity(expr: sp.Expr) -> int:
+    """1 if ``expr`` is even in x, -1 if odd, 0 if neither or undecided (by
+    :func:`sympy.simplify` of f(−x) ∓ f(x)): the symmetry the quadrature of the two-point kernels
+    exploits, and what a generated module without closed forms prints.
+
+    >>> parity(sp.tanh(X)), parity(1 - sp.tanh(X) ** 2), parity(1 / (1 + sp.exp(-X)))
+    (-1, 1, 0)
+    """
+    try:
+        if sp.simplify(expr.subs(X, -X) - expr) == 0:
+            return 1
+        if sp.simplify(expr.subs(X, -X) + expr) == 0:
+            return -1
+    except Exception:  # pragma: no cover - SymPy could not decide
+        return 0
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------

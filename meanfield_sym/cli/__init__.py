@@ -47,7 +47,7 @@ class _ListBuiltins(argparse.Action):
 
     def __call__(self, parser, namespace, values, option_string=None):
         from meanfield_sym.activation.function import BUILTINS
-        from meanfield_sym.kernels.provider import SHIPPED
+        from meanfield_sym.kernels.provider import SHIPPED, TABULATED
         print("built-in activations (name, parameters with defaults, definition; "
               "* = shipped generated module):")
         for name in sorted(BUILTINS):
@@ -56,7 +56,7 @@ class _ListBuiltins(argparse.Action):
                                if name != "polynomial" or v != 0 or k == "c1")
             if name == "polynomial":
                 params += ", … c9=0"
-            mark = "*" if name in SHIPPED else " "
+            mark = "*" if name in SHIPPED or name in TABULATED else " "
             print(f"  {mark} {name:13s} {params:22s} {text}")
         parser.exit(0)
 
@@ -98,6 +98,9 @@ def main(argv=None) -> int:
             # floating-point warnings never reach the user: every evaluator refuses NaN with a
             # message of its own, and ∞ is a value where the mathematics says so
             warnings.simplefilter("ignore", RuntimeWarning)
+            # other warnings (e.g. a refused table file) as one line each
+            warnings.showwarning = lambda message, *_, **__: print(
+                f"meanfield-sym {args.command}: warning: {_one_line(message)}", file=sys.stderr)
             return int(args.func(args) or 0)
     except (UserError, ValueError) as exc:
         print(f"meanfield-sym {args.command}: error: {_one_line(exc)}", file=sys.stderr)

@@ -4,8 +4,10 @@
   activation (kernels without a closed form are left to the library, which evaluates them);
 * ``meanfield-sym codegen --check [--only NAMES] [--dir DIR]`` regenerates the shipped modules of
   ``meanfield_sym/generated`` into a temporary folder and exits 1, listing the files that
-  differ, when any is out of date (CI runs it);
-* ``meanfield-sym codegen --update [--only NAMES]`` rewrites the shipped modules in place.
+  differ, when any is out of date (CI runs it); the table files of tanh and sigmoid must be
+  current and agree with fresh quadrature at fixed points;
+* ``meanfield-sym codegen --update [--only NAMES]`` rewrites the shipped modules in place and
+  builds the table files that are not current.
 """
 from __future__ import annotations
 
@@ -24,8 +26,10 @@ def add_parser(sub):
     p.add_argument("--out", metavar="FILE.py", default=None, help="where to write the module")
     p.add_argument("--check", action="store_true",
                    help="regenerate the shipped modules into a temporary folder and fail "
-                        "(exit 1) if any differs")
-    p.add_argument("--update", action="store_true", help="rewrite the shipped modules in place")
+                        "(exit 1) if any differs or a table file is not current")
+    p.add_argument("--update", action="store_true",
+                   help="rewrite the shipped modules in place and build the table files that "
+                        "are not current")
     p.add_argument("--only", metavar="NAMES", default=None,
                    help="comma-separated subset of the shipped modules for --check/--update")
     p.add_argument("--dir", metavar="DIR", default=None,
@@ -49,6 +53,7 @@ def run(args) -> int:
     from pathlib import Path
 
     from meanfield_sym.codegen import emit as codegen
+    from meanfield_sym.kernels import table_file
 
     shipped_mode = args.check or args.update
     if args.check and args.update:
@@ -68,12 +73,18 @@ def run(args) -> int:
         if not folder.is_dir():
             raise ValueError(f"--dir {str(folder)!r} is not a folder")
         bad = codegen.check_shipped(names, folder, diff_lines=max(args.diff, 0))
-        checked = len(names) if names is not None else len(codegen.SHIPPED)
+        checked = len(names) if names is not None else \
+            len(codegen.SHIPPED) + len(codegen.TABULATED)
         if not bad:
-            print(f"codegen --check: {checked} generated module(s) up to date in {folder}")
+            tabulated = [n for n in (names or codegen.TABULATED) if n in codegen.TABULATED]
+            tables = (f"; the table files of {', '.join(tabulated)} current and within "
+                      f"{table_file.CHECK_RTOL:g} of fresh quadrature" if tabulated else "")
+            print(f"codegen --check: {checked} generated module(s) up to date in {folder}"
+                  f"{tables}")
             return 0
-        print(f"codegen --check: {len(bad)} of {checked} generated module(s) differ from a fresh "
-              "generation (regenerate with `meanfield-sym codegen --update`):", file=sys.stderr)
+        print(f"codegen --check: {len(bad)} file(s) of the {checked} generated module(s) differ "
+              "from a fresh generation or are not current (regenerate with "
+              "`meanfield-sym codegen --update`):", file=sys.stderr)
         for path, reason in bad:
             print(f"  {path}", file=sys.stderr)
             if reason not in ("differs", "missing") and reason:

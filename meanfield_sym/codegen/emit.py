@@ -20,6 +20,17 @@ the module itself as their provider and check the arguments::
 Generation is deterministic (canonical CSE order, sorted parameters, no time stamps), so
 ``meanfield-sym codegen --check`` regenerates the shipped modules into a temporary folder and
 compares them byte for byte.
+
+tanh and sigmoid (:data:`~meanfield_sym.kernels.provider.TABULATED`) have no closed forms.
+Their shipped modules also print φ and φ' (``phi``, ``phi_prime``) with their parities and
+name a table file next to them (``tanh_tables.npz``: the validated Chebyshev tables of
+:mod:`meanfield_sym.kernels.tables`, written by :mod:`meanfield_sym.kernels.table_file`), so
+that the library evaluates their kernels without SymPy and without building tables.
+``codegen --update`` builds a table file when the one in place is not current;
+``codegen --check`` does not rebuild it (tables built on two machines need not agree bit for
+bit) but reads it — recorded code digest, checksum, activation — and compares it with fresh
+quadrature at fixed points off the interpolation nodes (:func:`meanfield_sym.kernels.
+table_file.spot_check`).
 """
 from __future__ import annotations
 
@@ -37,13 +48,14 @@ import sympy as sp
 from meanfield_sym.activation.function import Activation, get_activation
 from meanfield_sym.citations import KERNEL_EQUATIONS, KERNEL_LABELS
 from meanfield_sym.kernels.kernel_set import derive, kernels_for
-from meanfield_sym.kernels.printing import WIDTH, wrap_string
+from meanfield_sym.kernels.printing import WIDTH, activation_source, wrap_string
 from meanfield_sym.kernels.digest import derivation_digest
-from meanfield_sym.kernels.provider import SHIPPED
+from meanfield_sym.kernels.provider import SHIPPED, TABULATED
 from meanfield_sym.kernels.symbols import KERNEL_NAMES
 
-__all__ = ["SHIPPED", "GENERATED_DIR", "GeneratedModule", "generate_module", "write_module",
-           "write_shipped", "check_shipped", "load_module", "regenerate_command", "shipped_path"]
+__all__ = ["SHIPPED", "TABULATED", "GENERATED_DIR", "GeneratedModule", "generate_module",
+           "write_module", "write_shipped", "check_shipped", "write_tables", "check_tables",
+           "load_module", "regenerate_command", "shipped_path", "tables_name"]
 
 GENERATED_DIR = Path(__file__).resolve().parents[1] / "generated"
 
@@ -51,6 +63,11 @@ GENERATED_DIR = Path(__file__).resolve().parents[1] / "generated"
 def shipped_path(name: str) -> str:
     """Repository-relative path of a shipped module, as written in its banner."""
     return f"meanfield_sym/generated/{name}.py"
+
+
+def tables_name(name: str) -> str:
+    """File name of the table file of a shipped module without closed forms."""
+    return f"{name}_tables.npz"
 
 
 def regenerate_command(activation: Activation, out: str) -> str:
@@ -91,7 +108,7 @@ class GeneratedModule:
 
 
 def generate_module(activation, command: str | None = None, fresh: bool = False,
-                    **params) -> GeneratedModule:
+                    tables: str | None = None, **params) -> GeneratedModule:
     """Generate the module of an activation.
 
     Parameters
@@ -103,12 +120,28 @@ def generate_module(activation, command: str | None = None, fresh: bool = False,
     fresh : bool
         Derive in-process without budget or cache (the shipped modules and their check);
         otherwise :func:`~meanfield_sym.kernels.kernel_set.kernels_for` (budget, cache).
+    tables : str, optional
+        The name of a table file next to the module (:mod:`meanfield_sym.kernels.table_file`)
+        holding the tables of the kernels without closed forms: the module then also prints
+        φ, φ' (``phi``, ``phi_prime``), their parities and ``TABLES``.  For smooth activations
+        (no kinks, no Dirac atoms in φ').
     **params
         Built-in parameters (e.g. ``slope="1/10"``).
     """
     act = get_activation(activation, **params)
     ks = derive(act) if fresh else kernels_for(act)
     code = ks.source()
+    numeric = None
+    if tables is not None:
+        from meanfield_sym.kernels.quadrature import NumericActivation
+        if act.kinks or act.prime_atoms:
+            raise ValueError(f"{act.name}: only smooth activations have table files")
+        if Path(tables).name != tables or not tables.endswith(".npz"):
+            raise ValueError(f"tables must name a .npz file next to the module, got {tables!r}")
+        numeric = NumericActivation.from_activation(act)
+        if numeric.prime_is_zero:
+            raise ValueError(f"{act.name}: φ' vanishes; there is nothing to tabulate")
+        phi_text, phi_scipy = activation_source(act.expr, act.prime_regular)
     if command is None:
         command = regenerate_command(act, f"{act.name if act.name.isidentifier() else 'module'}.py")
     spec = act.name if act.name else sp.sstr(act.expr)
@@ -127,12 +160,23 @@ def generate_module(activation, command: str | None = None, fresh: bool = False,
         *_command_lines(command),
         "# " + "-" * (WIDTH - 2),
     ]
-    runtime = "NumPy and scipy.special" if code.uses_scipy else "NumPy only"
-    doc = [f'"""Kernels of the activation ``{spec}`` ({runtime}), printed from their closed forms.',
-           "", f"φ(x) = {expr_text}", ""]
+    uses_scipy = code.uses_scipy or (numeric is not None and phi_scipy)
+    runtime = "NumPy and scipy.special" if uses_scipy else "NumPy only"
+    if numeric is None:
+        doc = [f'"""Kernels of the activation ``{spec}`` ({runtime}), printed from their closed '
+               'forms.', "", f"φ(x) = {expr_text}", ""]
+        missing = "no closed form (the library evaluates it)"
+    else:
+        doc = [f'"""Kernels of the activation ``{spec}`` ({runtime}): tables of their quadrature.',
+               "", f"φ(x) = {expr_text}", "",
+               *textwrap.wrap(f"The kernels have no closed forms: the library evaluates them by "
+                              f"the validated Chebyshev tables of {tables} (next to this file), "
+                              "and by quadrature of the printed phi, phi_prime outside them.",
+                              width=WIDTH - 4), ""]
+        missing = f"no closed form (tables in {tables})"
     for k in KERNEL_NAMES:
         cf = ks.closed_form[k]
-        text = "no closed form (the library evaluates it)" if cf is None else sp.sstr(cf)
+        text = missing if cf is None else sp.sstr(cf)
         doc += textwrap.wrap(f"{KERNEL_LABELS[k]} = {text}   [{KERNEL_EQUATIONS[k]}]",
                              width=WIDTH - 4, initial_indent="* ", subsequent_indent="  ",
                              break_long_words=False)
@@ -151,7 +195,7 @@ def generate_module(activation, command: str | None = None, fresh: bool = False,
         doc += [">>> bool(numpy.isclose(two_point(2.0, 2.0), one_point(2.0), rtol=1e-13, atol=0))",
                 "True"]
     doc.append('"""')
-    imports = ["import numpy"] + (["import scipy.special"] if code.uses_scipy else [])
+    imports = ["import numpy"] + (["import scipy.special"] if uses_scipy else [])
     meta = [
         f"ACTIVATION = {spec!r}",
         f"PARAMS = {{{', '.join(f'{k!r}: {sp.sstr(v)!r}' for k, v in sorted(act.params.items()))}}}",
@@ -180,7 +224,15 @@ def generate_module(activation, command: str | None = None, fresh: bool = False,
     meta.append("}")
     parts = ["\n".join(banner), "\n".join(doc), "\n".join(imports), "\n".join(meta),
              code.text.rstrip("\n")]
-    return GeneratedModule(act, "\n\n\n".join(parts) + "\n", code.closed, code.uses_scipy)
+    if numeric is not None:
+        parts += [phi_text.rstrip("\n"), "\n".join([
+            "#: Parities of φ and of φ' (1 even, -1 odd, 0 neither), as the derivation decided.",
+            f"PARITY = {numeric.parity!r}",
+            f"PRIME_PARITY = {numeric.prime_parity!r}",
+            "#: The Chebyshev tables of the kernels (meanfield_sym.kernels.table_file), next to",
+            "#: this file.",
+            f"TABLES = {tables!r}"])]
+    return GeneratedModule(act, "\n\n\n".join(parts) + "\n", code.closed, uses_scipy)
 
 
 def _check_writable(out: Path) -> None:
@@ -208,38 +260,110 @@ def write_module(activation, out, command: str | None = None, **params) -> Gener
 
 
 def _names(names):
+    everything = list(SHIPPED) + list(TABULATED)
     if names is None:
-        return list(SHIPPED)
+        return everything
     names = list(names)
-    unknown = [n for n in names if n not in SHIPPED]
+    unknown = [n for n in names if n not in everything]
     if unknown:
-        raise ValueError(f"not a shipped module: {', '.join(unknown)} (shipped: {', '.join(SHIPPED)})")
+        raise ValueError(f"not a shipped module: {', '.join(unknown)} (shipped: "
+                         f"{', '.join(everything)})")
     return names
 
 
-def write_shipped(names=None, folder=None) -> list[Path]:
-    """(Re)write the shipped modules (default: all of :data:`SHIPPED` into :data:`GENERATED_DIR`)."""
+def _shipped_source(name: str) -> str:
+    act = get_activation(name)
+    if name in TABULATED:
+        return generate_module(act, shlex.join(["meanfield-sym", "codegen", "--update",
+                                                "--only", name]),
+                               fresh=True, tables=tables_name(name)).source
+    return generate_module(act, regenerate_command(act, shipped_path(name)), fresh=True).source
+
+
+def write_shipped(names=None, folder=None, tables: bool = True) -> list[Path]:
+    """(Re)write the shipped modules (default: all of :data:`SHIPPED` and :data:`TABULATED`
+    into :data:`GENERATED_DIR`) and, with ``tables``, the table file of each module of
+    :data:`TABULATED` that is not current (:func:`write_tables`).  Returns the files written."""
     folder = Path(folder) if folder is not None else GENERATED_DIR
     written = []
     for name in _names(names):
-        act = get_activation(name)
         path = folder / f"{name}.py"
-        path.write_text(generate_module(act, regenerate_command(act, shipped_path(name)),
-                                        fresh=True).source, encoding="utf-8")
+        path.write_text(_shipped_source(name), encoding="utf-8")
         written.append(path)
+        if tables and name in TABULATED:
+            out = write_tables(name, folder)
+            if out is not None:
+                written.append(out)
     return written
 
 
-def check_shipped(names=None, folder=None, diff_lines: int = 0) -> list[tuple[str, str]]:
-    """Regenerate shipped modules into a temporary folder and compare with ``folder``.
+def _tabulated_kernels(name: str, folder: Path):
+    """The module ``folder/name.py`` and its TabulatedKernels over the table file next to it
+    (read and checked; raises TableFileError)."""
+    from meanfield_sym.kernels import table_file
+    from meanfield_sym.kernels.provider import numeric_activation
+    from meanfield_sym.kernels.tables import TabulatedKernels
+    module = load_module(folder / f"{name}.py")
+    if module.TABLES != tables_name(name):
+        raise table_file.TableFileError(f"{folder / f'{name}.py'}: TABLES = {module.TABLES!r}, "
+                                        f"expected {tables_name(name)!r}")
+    tabs = table_file.read(folder / module.TABLES, module.ACTIVATION, module.FINGERPRINT)
+    return module, TabulatedKernels(numeric_activation(module), tabulate=True, prebuilt=tabs)
 
-    Returns ``[(file, reason), ...]`` for every module that is missing or differs (empty when
-    all are up to date); ``reason`` holds the first ``diff_lines`` lines of a unified diff.
+
+def check_tables(name: str, folder=None) -> str | None:
+    """Why the table file of the shipped module ``name`` in ``folder`` must not be shipped
+    (None: it may).  It must be readable and current (:func:`meanfield_sym.kernels.table_file.
+    read`: format, activation, code digest, checksum) and agree with fresh quadrature of the
+    module's φ, φ' at fixed points off the interpolation nodes within
+    :data:`~meanfield_sym.kernels.table_file.CHECK_RTOL` (:func:`~meanfield_sym.kernels.
+    table_file.spot_check`)."""
+    from meanfield_sym.kernels import table_file
+    from meanfield_sym.kernels.quadrature import QuadratureError
+    folder = Path(folder) if folder is not None else GENERATED_DIR
+    if not (folder / tables_name(name)).exists():
+        return "missing"
+    try:
+        _, kernels = _tabulated_kernels(name, folder)
+        report = table_file.spot_check(kernels)
+    except (table_file.TableFileError, QuadratureError) as exc:
+        return " ".join(str(exc).split())
+    bad = {k: v for k, v in report.items() if not v[1] <= table_file.CHECK_RTOL}
+    if bad:
+        return "; ".join(f"{k}: deviation {dev:.2g} (relative) from fresh quadrature at {n} "
+                         f"points exceeds {table_file.CHECK_RTOL:g}"
+                         for k, (n, dev) in bad.items())
+    return None
+
+
+def write_tables(name: str, folder=None) -> Path | None:
+    """Build and write the table file of the shipped module ``folder/name.py`` (its printed
+    φ, φ') unless the one in place is current (:func:`check_tables`); the path written, or
+    None when kept."""
+    from meanfield_sym.kernels import table_file
+    from meanfield_sym.kernels.provider import numeric_activation
+    from meanfield_sym.kernels.tables import TabulatedKernels
+    folder = Path(folder) if folder is not None else GENERATED_DIR
+    if check_tables(name, folder) is None:
+        return None
+    module = load_module(folder / f"{name}.py")
+    kernels = TabulatedKernels(numeric_activation(module), tabulate=True)
+    return table_file.write(folder / module.TABLES, kernels.tables(), module.ACTIVATION,
+                            module.FINGERPRINT)
+
+
+def check_shipped(names=None, folder=None, diff_lines: int = 0) -> list[tuple[str, str]]:
+    """Regenerate shipped modules into a temporary folder and compare with ``folder``; check
+    the table files of the modules of :data:`TABULATED` (:func:`check_tables`).
+
+    Returns ``[(file, reason), ...]`` for every file that is missing, differs or is refused
+    (empty when all are up to date); ``reason`` holds the first ``diff_lines`` lines of a
+    unified diff.
     """
     folder = Path(folder) if folder is not None else GENERATED_DIR
     bad = []
     with tempfile.TemporaryDirectory(prefix="mfs-codegen-") as tmp:
-        for path in write_shipped(names, tmp):
+        for path in write_shipped(names, tmp, tables=False):
             target = folder / path.name
             if not target.exists():
                 bad.append((str(target), "missing"))
@@ -249,6 +373,10 @@ def check_shipped(names=None, folder=None, diff_lines: int = 0) -> list[tuple[st
                 diff = list(difflib.unified_diff(old.splitlines(), new.splitlines(),
                                                  str(target), "regenerated", lineterm="", n=1))
                 bad.append((str(target), "\n".join(diff[:diff_lines]) if diff_lines else "differs"))
+            elif path.stem in TABULATED:
+                reason = check_tables(path.stem, folder)
+                if reason is not None:
+                    bad.append((str(folder / tables_name(path.stem)), reason))
     return bad
 
 

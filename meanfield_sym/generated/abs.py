@@ -3,7 +3,7 @@
 # Activation: abs
 #   φ(x) = 2*x*Heaviside(x) - x
 #   fingerprint bafafb14c6b3
-# Printed by meanfield_sym.kernels.printing (derivation code 1a0e46b6b110, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code ef1dc34cbee3, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen abs --out meanfield_sym/generated/abs.py
 # -------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ FINGERPRINT = 'bafafb14c6b3'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.digest.derivation_digest).
-DERIVATION = '1a0e46b6b110'
+DERIVATION = 'ef1dc34cbee3'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': 'q',

@@ -3,7 +3,7 @@
 # Activation: cos
 #   φ(x) = cos(x)
 #   fingerprint 0d4a26cd5237
-# Printed by meanfield_sym.kernels.printing (derivation code 1a0e46b6b110, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code ef1dc34cbee3, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen cos --out meanfield_sym/generated/cos.py
 # -------------------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ FINGERPRINT = '0d4a26cd5237'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.digest.derivation_digest).
-DERIVATION = '1a0e46b6b110'
+DERIVATION = 'ef1dc34cbee3'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': '1/2 + exp(-2*q)/2',

@@ -3,7 +3,7 @@
 # Activation: gelu
 #   φ(x) = x*(erf(sqrt(2)*x/2) + 1)/2
 #   fingerprint 4dbd2d1c9edf
-# Printed by meanfield_sym.kernels.printing (derivation code 1a0e46b6b110, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code ef1dc34cbee3, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen gelu --out meanfield_sym/generated/gelu.py
 # -------------------------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ FINGERPRINT = '4dbd2d1c9edf'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.digest.derivation_digest).
-DERIVATION = '1a0e46b6b110'
+DERIVATION = 'ef1dc34cbee3'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': (

@@ -3,7 +3,7 @@
 # Activation: leaky_relu  (slope=1/100)
 #   φ(x) = 99*x*Heaviside(x)/100 + x/100
 #   fingerprint 09ddd581c50f
-# Printed by meanfield_sym.kernels.printing (derivation code 1a0e46b6b110, SymPy 1.14.0).
+# Printed by meanfield_sym.kernels.printing (derivation code ef1dc34cbee3, SymPy 1.14.0).
 # Regenerate with:
 #   meanfield-sym codegen leaky_relu --param slope=1/100 --out \
 #     meanfield_sym/generated/leaky_relu.py
@@ -48,7 +48,7 @@ FINGERPRINT = '09ddd581c50f'
 SYMPY_VERSION = '1.14.0'
 #: Digest of the derivation code that printed this module (see
 #: meanfield_sym.kernels.digest.derivation_digest).
-DERIVATION = '1a0e46b6b110'
+DERIVATION = 'ef1dc34cbee3'
 #: Closed forms as derived (before the evaluation rewrites); None: no closed form.
 CLOSED_FORMS = {
     'one_point': '10001*q/20000',

@@ -165,6 +165,10 @@ def _derive(label, fn, steps, methods, name):
     return expr
 
 
+#: Variances at which the diagonal I_f[q, q] of a two-point form must be finite to be used.
+_DIAGONAL_PROBES = (sp.Rational(1, 7), sp.Rational(3, 2), sp.Integer(40))
+
+
 @lru_cache(maxsize=None)
 def _derive_cached(act: Activation) -> KernelSet:
     phi, dphi = act.expr, act.prime
@@ -185,13 +189,14 @@ def _derive_cached(act: Activation) -> KernelSet:
         def run():
             if act.prime_atoms and f is dphi:
                 return sp.oo
-            try:
-                return gaussian_mean(sp.expand(normalize_distributions(f ** 2)), var=Q)
-            except NoClosedForm:
-                if forms[two_name] is None:
-                    raise
-                # the two-point form is continuous at b = a (c = 1): E[f(u)²] = I_f[q, q]
-                return forms[two_name].subs(B, A).xreplace({A: Q})
+            # the two-point form, where derived and continuous at b = a (c = 1), gives
+            # E[f(u)²] = I_f[q, q] at once; the direct Gaussian mean (heat equation) otherwise
+            if forms[two_name] is not None:
+                diagonal = forms[two_name].subs(B, A).xreplace({A: Q})
+                if not diagonal.has(sp.nan, sp.zoo, sp.oo) and all(
+                        sp.N(diagonal.subs(Q, v)).is_finite for v in _DIAGONAL_PROBES):
+                    return diagonal
+            return gaussian_mean(sp.expand(normalize_distributions(f ** 2)), var=Q)
         return run
 
     forms["one_point"] = _derive("E[φ(√q u)²]", one_from(phi, "two_point"), steps, methods,

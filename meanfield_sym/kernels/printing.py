@@ -38,8 +38,8 @@ from meanfield_sym.citations import KERNEL_EQUATIONS, KERNEL_LABELS
 from meanfield_sym.kernels.forms import C, CM, CP, evaluation_form
 from meanfield_sym.kernels.symbols import A, KERNEL_NAMES, Q
 
-__all__ = ["WIDTH", "EvaluatorPrinter", "KernelSource", "kernel_source", "compile_source",
-           "wrap", "wrap_string"]
+__all__ = ["WIDTH", "EvaluatorPrinter", "KernelSource", "kernel_source", "activation_source",
+           "compile_source", "wrap", "wrap_string"]
 
 WIDTH = 99  # wrap printed lines at this many characters
 
@@ -242,6 +242,38 @@ def kernel_source(closed_forms: dict, gamma=None) -> KernelSource:
                          "a kink at 0 counts half"])
     text = "\n\n\n".join("\n".join(s) for s in sections) + "\n"
     return KernelSource(text, closed, printer.uses_scipy)
+
+
+def activation_source(expr, prime_regular) -> tuple[str, bool]:
+    """Print φ and the regular part of φ' as the vectorised NumPy functions ``phi(x)`` and
+    ``phi_prime(x)`` (what the quadrature of the kernels without closed forms integrates when
+    a generated module is the provider).
+
+    Parameters
+    ----------
+    expr, prime_regular : sympy.Expr
+        φ(x) and the regular part of φ'(x), in the symbol ``x`` of
+        :mod:`meanfield_sym.activation.parser`.
+
+    Returns
+    -------
+    text : str
+        The two functions (``numpy`` and, if ``uses_scipy``, ``scipy.special`` in scope).
+    uses_scipy : bool
+
+    Examples
+    --------
+    >>> from meanfield_sym.activation.parser import X
+    >>> text, uses_scipy = activation_source(sp.tanh(X), 1 - sp.tanh(X) ** 2)
+    >>> float(compile_source(text)["phi"](0.5)) == float(numpy.tanh(0.5)), uses_scipy
+    (True, False)
+    """
+    printer = EvaluatorPrinter()
+    sections = [_function(printer, "phi(x)", f"φ(x) = {sp.sstr(expr)}, vectorised.", [expr]),
+                _function(printer, "phi_prime(x)",
+                          f"φ'(x) = {sp.sstr(prime_regular)} (regular part), vectorised.",
+                          [prime_regular])]
+    return "\n\n\n".join("\n".join(s) for s in sections) + "\n", printer.uses_scipy
 
 
 _COUNTER = itertools.count()

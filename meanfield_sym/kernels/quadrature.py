@@ -74,8 +74,8 @@ import numpy as np
 
 from meanfield_sym import checks
 
-__all__ = ["one_point", "two_point", "kernels", "QuadratureKernels", "TARGET_RTOL", "target",
-           "QuadratureError", "tangent_moments", "TANGENT_RTOL"]
+__all__ = ["one_point", "two_point", "kernels", "QuadratureKernels", "NumericActivation",
+           "TARGET_RTOL", "target", "QuadratureError", "tangent_moments", "TANGENT_RTOL"]
 
 #: Relative accuracy the evaluators aim for; see the module docstring for the floor.
 TARGET_RTOL = 1e-12
@@ -738,18 +738,87 @@ def two_point(f: Callable, g: Callable, a, b, kinks_f: Sequence[float] = (),
 # ---------------------------------------------------------------------------------------------
 # Activation wrappers
 # ---------------------------------------------------------------------------------------------
-def _sympy_parity(expr) -> int:
-    import sympy as sp
+@dataclass(frozen=True, eq=False)
+class NumericActivation:
+    """An activation given by its float64 functions alone, with its symmetries precomputed.
 
-    from meanfield_sym.activation.function import X
-    try:
-        if sp.simplify(expr.subs(X, -X) - expr) == 0:
-            return 1
-        if sp.simplify(expr.subs(X, -X) + expr) == 0:
-            return -1
-    except Exception:  # pragma: no cover - SymPy could not decide
-        return 0
-    return 0
+    What :class:`QuadratureKernels`, :func:`tangent_moments` and
+    :class:`meanfield_sym.kernels.tables.TabulatedKernels` read from an
+    :class:`~meanfield_sym.activation.function.Activation`, without SymPy: a generated module
+    prints φ, φ' and their parities (:mod:`meanfield_sym.codegen.emit`), and this object carries
+    them to the quadrature.
+
+    Parameters
+    ----------
+    name : str
+        The activation's name (selects the calibrated singularity scale of tanh and sigmoid).
+    numpy_function, numpy_prime : callable
+        Vectorised float64 φ and the regular part of φ'.
+    parity, prime_parity : {1, -1, 0}
+        Parity of φ and of φ' (even, odd, none), as the derivation decided it.
+    fingerprint : str
+        The fingerprint of the canonical expression of φ (as
+        :attr:`Activation.fingerprint <meanfield_sym.activation.function.Activation.fingerprint>`).
+    kinks : tuple of float
+        Points where φ or φ' is not smooth.
+    prime_atoms : tuple of (float, float)
+        Point masses ``(k, w)`` of φ'.
+    prime_is_zero : bool
+        Whether the regular part of φ' vanishes identically.
+
+    Examples
+    --------
+    >>> act = NumericActivation("tanh", np.tanh, lambda x: 1 - np.tanh(x) ** 2, -1, 1)
+    >>> v = kernels(act).two_point(1.0, 0.5)
+    >>> bool(abs(v + kernels(act).two_point(1.0, -0.5)) == 0)
+    True
+    """
+
+    name: str
+    numpy_function: Callable
+    numpy_prime: Callable
+    parity: int
+    prime_parity: int
+    fingerprint: str = ""
+    kinks: tuple = ()
+    prime_atoms: tuple = ()
+    prime_is_zero: bool = False
+
+    @classmethod
+    def from_activation(cls, act) -> "NumericActivation":
+        """The float64 view of an :class:`~meanfield_sym.activation.function.Activation`
+        (parities by :func:`meanfield_sym.activation.function.parity`, as
+        :class:`QuadratureKernels` decides them)."""
+        smooth = not act.kinks
+        return cls(act.name, act.numpy_function, act.numpy_prime,
+                   _sympy_parity(act.expr) if smooth else 0,
+                   _sympy_parity(act.prime_regular) if smooth else 0,
+                   fingerprint=act.fingerprint, kinks=act.kinks,
+                   prime_atoms=tuple(act.prime_atoms), prime_is_zero=_is_zero(act.prime_regular))
+
+    def __post_init__(self):
+        for what in ("parity", "prime_parity"):
+            if getattr(self, what) not in (1, -1, 0):
+                raise ValueError(f"{what} must be 1 (even), -1 (odd) or 0, got "
+                                 f"{getattr(self, what)!r}")
+        object.__setattr__(self, "kinks", tuple(sorted(float(k) for k in self.kinks)))
+        object.__setattr__(self, "prime_atoms",
+                           tuple((float(k), float(w)) for k, w in self.prime_atoms))
+
+
+def _activation(act):
+    """``act`` when it carries float64 functions (:class:`NumericActivation`, Activation), else
+    the Activation :func:`~meanfield_sym.activation.function.get_activation` makes of it."""
+    if isinstance(act, NumericActivation):
+        return act
+    from meanfield_sym.activation.function import get_activation
+    return get_activation(act)
+
+
+def _sympy_parity(expr) -> int:
+    """The parity of a SymPy expression in x (:func:`meanfield_sym.activation.function.parity`)."""
+    from meanfield_sym.activation.function import parity
+    return parity(expr)
 
 
 _SCALE_HINTS = {"tanh": math.pi / 2, "sigmoid": math.pi, "softplus": math.pi, "silu": math.pi}
@@ -771,6 +840,7 @@ class QuadratureKernels:
 
     def __post_init__(self):
         act = self.activation
+        numeric = isinstance(act, NumericActivation)
         self._phi = act.numpy_function
         self._dphi = act.numpy_prime
         self._kinks = tuple(float(k) for k in act.kinks)
@@ -779,12 +849,14 @@ class QuadratureKernels:
         self._known_scale = getattr(act, "name", "") in _EXACT_SCALES
         if act.kinks:
             self._par, self._dpar = 0, 0
+        elif numeric:               # decided by the derivation that printed φ and φ'
+            self._par, self._dpar = act.parity, act.prime_parity
         else:
             self._par = _sympy_parity(act.expr)
             self._dpar = _sympy_parity(act.prime_regular)
         self._sq = lambda x: _call(self._phi, x) ** 2
         self._dsq = lambda x: _call(self._dphi, x) ** 2
-        self._dphi_is_zero = _is_zero(act.prime_regular)
+        self._dphi_is_zero = act.prime_is_zero if numeric else _is_zero(act.prime_regular)
 
     def _check(self, values, err, absint, what):
         """Raise unless every error estimate meets :func:`target` (relative to max(|I|, 1e-3 E|fg|))."""
@@ -796,27 +868,36 @@ class QuadratureKernels:
                                   f"the target {self.rtol:g} (relative)")
         return values
 
+    def regular(self, name, *args):
+        """A kernel's quadrature with its error estimate, unchecked: ``(values, errors,
+        E|f g|)`` for ``name`` in ``one_point``, ``one_point_prime`` (φ' without Dirac atoms),
+        ``two_point``, ``two_point_prime`` (the regular part of φ' in both factors), at
+        ``(q,)`` or ``(a, b)``.  The methods below check the errors against :func:`target`."""
+        if name == "one_point" or name == "one_point_prime":
+            f = self._sq if name == "one_point" else self._dsq
+            return one_point(f, args[0], self._kinks, scale=self._scale, rtol=self.rtol,
+                             full_output=True)
+        if name == "two_point" or name == "two_point_prime":
+            f, par = (self._phi, self._par) if name == "two_point" else (self._dphi, self._dpar)
+            return two_point(f, f, args[0], args[1], self._kinks, self._kinks,
+                             scale=self._scale, parity=1 if par else 0, rtol=self.rtol,
+                             known_scale=self._known_scale, full_output=True)
+        raise ValueError(f"unknown kernel {name!r}")
+
     def one_point(self, q):
         """E[φ(√q u)²]."""
-        v, e, l1 = one_point(self._sq, q, self._kinks, scale=self._scale, rtol=self.rtol,
-                             full_output=True)
-        return self._check(v, e, l1, "one_point")
+        return self._check(*self.regular("one_point", q), "one_point")
 
     def one_point_prime(self, q):
         """E[φ'(√q u)²]; +∞ when φ' has a Dirac atom (δ² is not integrable)."""
         q = checks.positive_variance(q, "q")
         if self._atoms:
             return np.full(q.shape, np.inf)
-        v, e, l1 = one_point(self._dsq, q, self._kinks, scale=self._scale, rtol=self.rtol,
-                             full_output=True)
-        return self._check(v, e, l1, "one_point_prime")
+        return self._check(*self.regular("one_point_prime", q), "one_point_prime")
 
     def two_point(self, a, b):
         """I_φ[a, b] = E[φ(u1) φ(u2)]."""
-        v, e, l1 = two_point(self._phi, self._phi, a, b, self._kinks, self._kinks,
-                             scale=self._scale, parity=1 if self._par else 0, rtol=self.rtol,
-                             known_scale=self._known_scale, full_output=True)
-        return self._check(v, e, l1, "two_point")
+        return self._check(*self.regular("two_point", a, b), "two_point")
 
     def two_point_prime(self, a, b):
         r"""I_φ'[a, b] = E[φ'(u1) φ'(u2)], Dirac atoms of φ' included.
@@ -829,10 +910,7 @@ class QuadratureKernels:
         if self._dphi_is_zero:
             total = np.zeros(a.shape)
         else:
-            v, e, l1 = two_point(self._dphi, self._dphi, a, b, self._kinks, self._kinks,
-                                 scale=self._scale, parity=1 if self._dpar else 0,
-                                 rtol=self.rtol, known_scale=self._known_scale, full_output=True)
-            total = self._check(v, e, l1, "two_point_prime")
+            total = self._check(*self.regular("two_point_prime", a, b), "two_point_prime")
         if not self._atoms:
             return total
         c = np.clip(b / a, -1.0, 1.0)
@@ -884,7 +962,9 @@ _CACHE: dict = {}
 
 
 def kernels(act) -> QuadratureKernels:
-    """Quadrature evaluators of the four kernels of an Activation (cached by fingerprint).
+    """Quadrature evaluators of the four kernels of an Activation (cached by fingerprint) or
+    of a :class:`NumericActivation` (not cached: its functions are its own, and building the
+    evaluators costs nothing without SymPy).
 
     Examples
     --------
@@ -894,8 +974,9 @@ def kernels(act) -> QuadratureKernels:
     >>> bool(abs(ks.two_point(a, b) - 2 / np.pi * np.arcsin(2 * b / (1 + 2 * a))) < 1e-14)
     True
     """
-    from meanfield_sym.activation.function import get_activation
-    act = get_activation(act)
+    act = _activation(act)
+    if isinstance(act, NumericActivation):
+        return QuadratureKernels(act)
     key = act.fingerprint
     if key not in _CACHE:
         _CACHE[key] = QuadratureKernels(act)
@@ -916,10 +997,12 @@ def tangent_moments(activation, q) -> dict:
     :meth:`meanfield_sym.kernels.checked.Kernels.tangent_moments`).  ``u2_dphi2`` and ``dphi2`` are ``inf`` when φ' has
     point masses (δ² is not integrable).
 
+    ``activation`` is anything :func:`~meanfield_sym.activation.function.get_activation`
+    accepts, or a :class:`NumericActivation` (then SymPy is not imported).
+
     Identity (differentiate ``E[φ(√q z)²]`` in q): ``u_phi_dphi = q · d phi2/dq``.
     """
-    from meanfield_sym.activation.function import get_activation
-    act = get_activation(activation)
+    act = _activation(activation)
     q = np.asarray(q, dtype=float)
     out = {}
     phi, dphi = act.numpy_function, act.numpy_prime

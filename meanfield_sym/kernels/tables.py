@@ -49,8 +49,10 @@ computed by quadrature as well.  Errors therefore stay within the 1e-12 target o
 :mod:`meanfield_sym.kernels.quadrature`; ``tests/kernels/test_tables.py`` checks them against mpmath.
 
 Cost: building the four tables of tanh takes ≈ 2 s (sigmoid ≈ 5 s), once per process, on first use
-of each kernel; evaluation costs 0.2–0.7 times a 25 × 25 Gauss–Hermite rule on the same points
-(``benchmarks/bench_quadrature.py`` measures both, with the accuracy of each against mpmath).
+of each kernel (the shipped modules of tanh and sigmoid carry theirs in a table file,
+:mod:`meanfield_sym.kernels.table_file`); evaluation costs 0.2–0.7 times a 25 × 25
+Gauss–Hermite rule on the same points (``benchmarks/bench_quadrature.py`` measures both, with
+the accuracy of each against mpmath).
 Other smooth activations (softplus, silu, user expressions) use the per-point quadrature unless
 tabulation is asked for (``kernels(act, tabulate=True)``): their quadrature is slower, so their
 tables cost ≈ 25 s to build.
@@ -62,13 +64,12 @@ import threading
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.fft
 
 from meanfield_sym import checks
 from meanfield_sym.kernels import quadrature
 
 __all__ = ["ChebyshevTable1D", "ChebyshevTable2D", "TabulatedKernels", "kernels", "X_RANGE",
-           "TABLE_RTOL"]
+           "TABLE_RTOL", "code_digest"]
 
 #: Tabulated range of log10(a); outside it the kernels are computed by quadrature.
 X_RANGE = (-3.0, 2.5)
@@ -99,6 +100,7 @@ def _gauss_nodes(n):
 
 def _coefficients(values, axes):
     """Chebyshev coefficients of values at Chebyshev–Gauss nodes along `axes` (DCT-II)."""
+    import scipy.fft             # building only: evaluating a table needs NumPy alone
     c = values
     for ax in axes:
         n = values.shape[ax]
@@ -319,7 +321,9 @@ class TabulatedKernels:
 
     Parameters
     ----------
-    activation : Activation
+    activation : Activation or NumericActivation
+        The activation (:class:`meanfield_sym.kernels.quadrature.NumericActivation`: float64
+        φ and φ' with precomputed parities, no SymPy).
     tabulate : bool or None
         None (default): tabulate the activations whose quadrature is calibrated
         (:data:`meanfield_sym.kernels.quadrature._EXACT_SCALES`: tanh, sigmoid; first use of a kernel
@@ -327,6 +331,11 @@ class TabulatedKernels:
         where the per-point quadrature is, e.g. ≈ 25 s for silu: worth it for large sweeps).
         False: per-point quadrature only.  Activations with kinks or Dirac atoms in φ' are never
         tabulated.  Tables are built on first use of each kernel (thread-safe) and kept.
+    prebuilt : dict, optional
+        Tables already built (``{kernel name: table}``, as :meth:`tables` returns them, e.g.
+        read from a shipped table file by :mod:`meanfield_sym.kernels.table_file`): used as
+        they are, and the on-disk cache is not consulted.  Kernels missing from it are built
+        on first use.
 
     Examples
     --------
@@ -339,6 +348,7 @@ class TabulatedKernels:
 
     activation: object
     tabulate: bool | None = None
+    prebuilt: dict | None = None
     quad: quadrature.QuadratureKernels = field(init=False)
 
     def __post_init__(self):
@@ -350,11 +360,14 @@ class TabulatedKernels:
         self._tables = {}
         self._lock = threading.RLock()
         self._cache_key = None
-        if self.enabled:           # tables built by an earlier process (meanfield_sym.kernels.cache)
+        if self.prebuilt is not None:
+            self._tables.update(self.prebuilt)
+        elif self.enabled and not isinstance(self.activation, quadrature.NumericActivation):
+            # tables built by an earlier process (meanfield_sym.kernels.cache)
             import sympy as sp
             from meanfield_sym.kernels import cache
             self._cache_key = cache.entry_key("tables", (sp.srepr(self.activation.expr),
-                                                         _source_digest()))
+                                                         code_digest()))
             stored = cache.load(self._cache_key)
             if isinstance(stored, dict):
                 self._tables.update(stored)
@@ -472,8 +485,10 @@ class TabulatedKernels:
         return self._two(a, b, True)
 
 
-def _source_digest() -> str:
-    """What the tables depend on besides the activation: this module and the quadrature."""
+def code_digest() -> str:
+    """SHA-256 (16 hex digits) of what the tables depend on besides the activation: this
+    module and the quadrature (:mod:`meanfield_sym.kernels.quadrature`).  The on-disk cache
+    keys its tables with it, and a shipped table file records it."""
     import hashlib
     from pathlib import Path
     here = Path(__file__).resolve().parent

@@ -8,6 +8,7 @@ import numpy as np
 
 from meanfield_sym import checks
 from meanfield_sym.meanfield.fisher import width_ratios
+from meanfield_sym.kernels.provider import gamma_provider
 from meanfield_sym.meanfield.recursions import OrderParameters, order_parameters, resolve_kernels
 
 __all__ = ["layer_wise_constant", "tri_diagonal_constant", "ngd_layer_wise",
@@ -88,7 +89,7 @@ def nonzero_derivative_probability(activation, q) -> np.ndarray:
     >>> round(float(nonzero_derivative_probability("shifted_relu", 1.0)), 6)  # Φ(1)
     0.841345
     """
-    prov = resolve_kernels(activation)
+    prov = gamma_provider(activation)
     gamma = getattr(prov, "gamma", None)
     out = gamma(q) if callable(gamma) else None
     if out is None:

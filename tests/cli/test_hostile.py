@@ -202,7 +202,7 @@ CASES = [
     (["codegen", "relu"], 2, "--out"),
     (["codegen"], 2, "give an ACTIVATION"),
     (["codegen", "--check", "--update"], 2, "exclude"),
-    (["codegen", "--check", "--only", "tanh"], 2, "not a shipped module"),
+    (["codegen", "--check", "--only", "softplus"], 2, "not a shipped module"),
     (["codegen", "--check", "--only", ","], 2, "at least one"),
     (["codegen", "--check", "--dir", "{tmp}/nodir"], 2, "not a folder"),
     (["codegen", "relu", "--check"], 2, "no ACTIVATION"),
