@@ -21,7 +21,6 @@ with the definitions, to the one judge (:func:`meanfield_sym.verdicts.judge.judg
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import pathlib
 import sys
@@ -318,10 +317,8 @@ if __name__ == "__main__":
 
 def one_thread():
     """One BLAS thread for the sampled networks (their matrices are small, and on a shared
-    two-core machine a second BLAS thread only contends); a no-op without threadpoolctl."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1)
+    two-core machine a second BLAS thread only contends), also when a script runs outside
+    ``verify`` (which limits every script so)."""
+    from threadpoolctl import threadpool_limits
+    return threadpool_limits(limits=1, user_api="blas")
 

@@ -26,6 +26,8 @@ import time
 import traceback
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from meanfield_sym.site.rst import (formula, heading, indent, literal_block, note, prose,
                                     rst_escape, write_page)
 from meanfield_sym.verdicts.record import (HOLDS, MISPRINT, UNDECIDED, consistency_problems,
@@ -543,7 +545,8 @@ def run_derivations(include_slow: bool = False, extra_dir: str | os.PathLike | N
             log(f"docs: running derivation script {name}")
             t0 = time.perf_counter()
             try:
-                got = list(mod.checks())
+                with threadpool_limits(limits=1, user_api="blas"):   # as verify runs them
+                    got = list(mod.checks())
             except Exception:  # noqa: BLE001 -- reported on the page and as a build error
                 err = traceback.format_exc()
                 got = []

@@ -24,7 +24,7 @@ import json
 import pkgutil
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Callable
 
 import re
@@ -238,16 +238,21 @@ def script_names(include_slow: bool = True) -> list[str]:
 
 
 def run_all(include_slow: bool = False, progress: Callable[[str], None] | None = None):
-    """Run every script's ``checks()``; returns (results, seconds)."""
+    """Run every script's ``checks()``; returns (results, seconds).
+
+    BLAS runs on one thread meanwhile (threadpoolctl): the scripts' matrices are small, and
+    on a shared machine a second BLAS thread slows them by 10–50× instead of helping."""
+    from threadpoolctl import threadpool_limits
     start = time.perf_counter()
     results = []
-    for mod in discover_scripts(include_slow):
-        name = mod.__name__.rsplit(".", 1)[-1]
-        if progress:
-            progress(name)
-        for r in mod.checks():
-            r.script = r.script or name
-            results.append(r)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for mod in discover_scripts(include_slow):
+            name = mod.__name__.rsplit(".", 1)[-1]
+            if progress:
+                progress(name)
+            for r in mod.checks():
+                r.script = r.script or name
+                results.append(r)
     return results, time.perf_counter() - start
 
 
