@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import warnings
 
 import numpy as np
 
@@ -155,8 +156,14 @@ def read_array(path, flag: str) -> np.ndarray:
         if ext == ".npy":
             arr = np.load(path, allow_pickle=False)
         else:
-            arr = np.loadtxt(path, delimiter=",", ndmin=2, dtype=float)
+            with warnings.catch_warnings():  # an empty file: one error line, no warning
+                warnings.simplefilter("ignore", UserWarning)
+                arr = np.loadtxt(path, delimiter=",", ndmin=2, dtype=float)
+            if arr.size == 0:
+                raise ValueError(f"{flag}: file {path!r} holds no numbers (it is empty)")
     except ValueError as exc:
+        if str(exc).startswith(f"{flag}: "):
+            raise
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ValueError(f"cannot read {path!r} as numbers: {msg}") from None
     except (OSError, EOFError) as exc:

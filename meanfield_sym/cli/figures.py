@@ -1,8 +1,11 @@
 """``meanfield-sym figures``: regenerate the figures of the finite-width experiments.
 
 Draws the papers' figure settings (Universal statistics Fig. 1 and supp. Fig. C.1,
-Pathological spectra Fig. 4, NGD isotropy) from sampled networks against the theory, writes
-them into ``--out`` (default docs/figures) and prints the paths written.  ``--quick`` uses fewer
+Pathological spectra Fig. 4, NGD isotropy) from sampled networks against the theory, and
+Universal statistics Fig. 2 (the critical learning rate, on Gaussian inputs and on the
+scikit-learn digits, with its numbers as JSON beside the image; skipped with a message when
+scikit-learn is missing unless asked for by ``--only``), writes them into ``--out`` (default
+docs/figures) and prints the paths written.  ``--quick`` uses fewer
 widths and seeds (a smoke run); ``--only NAME`` (repeatable) draws only the named figures.
 The folder, the figure names and matplotlib are checked before anything is computed; bad input
 exits with status 2 and one line.
@@ -20,7 +23,7 @@ def add_parser(sub):
                    help="output folder (default docs/figures; created if its parent exists)")
     p.add_argument("--only", metavar="NAME", action="append", default=None,
                    help="draw only this figure (repeatable): universal, dependence_on_t, "
-                        "softmax, ngd")
+                        "softmax, ngd, learning_rate (the last needs scikit-learn)")
     p.set_defaults(func=run)
 
 

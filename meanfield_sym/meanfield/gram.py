@@ -66,11 +66,16 @@ def load_inputs(path: str) -> np.ndarray:
 
 
 def check_inputs(x, what: str = "inputs") -> np.ndarray:
-    """``x`` as a float N × d array with N >= 2, d >= 1 and finite rows (one line each)."""
+    """``x`` as a float N × d array with N >= 2, d >= 1, real finite rows and squared norms
+    |x|²/d representable in float64 (neither overflowing nor underflowing to 0); one line
+    for each problem (ValueError)."""
     arr = np.asarray(x)
     if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number)
                                    or arr.dtype == bool):
         raise ValueError(f"{what}: the inputs must be numbers, got an array of {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise ValueError(f"{what}: the inputs must be real numbers, got an array of "
+                         f"{arr.dtype}")
     arr = arr.astype(float)
     if arr.ndim != 2:
         raise ValueError(f"{what}: the inputs must be a 2-d array (N inputs × d features), got "
@@ -89,6 +94,17 @@ def check_inputs(x, what: str = "inputs") -> np.ndarray:
         i = int(np.flatnonzero(~np.any(arr != 0, axis=1))[0])
         raise ValueError(f"{what}: row {i} is zero (an input of norm 0 has no direction); "
                          "remove it")
+    with np.errstate(over="ignore", under="ignore"):
+        sq = np.einsum("nd,nd->n", arr, arr) / d
+    if not np.all(np.isfinite(sq)):
+        i = int(np.flatnonzero(~np.isfinite(sq))[0])
+        raise ValueError(f"{what}: row {i} is too large: |x|²/d overflows float64 (largest "
+                         f"|entry| {float(np.max(np.abs(arr[i]))):.3g}); rescale the inputs")
+    if np.any(sq == 0):
+        i = int(np.flatnonzero(sq == 0)[0])
+        raise ValueError(f"{what}: row {i} is too small: |x|²/d underflows to 0 in float64 "
+                         f"(largest |entry| {float(np.max(np.abs(arr[i]))):.3g}); rescale the "
+                         "inputs")
     return arr
 
 

@@ -1,6 +1,8 @@
 """The figures of the site: the tutorial's phase diagram, drawn at build time from
-:func:`meanfield_sym.meanfield.phase.phase_diagram`, and the figures of the finite-width
-experiments found in ``docs/figures/``."""
+:func:`meanfield_sym.meanfield.phase.phase_diagram`, the figures of the finite-width
+experiments found in ``docs/figures/``, and the tables of the learning-rate figure
+(Universal statistics Fig. 2 on the digits) read from the numbers stored beside it
+(``docs/figures/universal_fig2_learning_rate.json``, written by ``meanfield-sym figures``)."""
 from __future__ import annotations
 
 import time
@@ -8,7 +10,11 @@ from pathlib import Path
 
 from meanfield_sym.site.rst import heading, note, rst_escape, write_page
 
-__all__ = ["PHASE_DIAGRAM_SETTINGS", "write_phase_diagram", "figures_page", "write_figures"]
+__all__ = ["PHASE_DIAGRAM_SETTINGS", "write_phase_diagram", "figures_page", "write_figures",
+           "LEARNING_RATE_FIGURE", "learning_rate_page"]
+
+#: The learning-rate figure in ``docs/figures`` (its numbers: the same name with ``.json``).
+LEARNING_RATE_FIGURE = "universal_fig2_learning_rate.png"
 
 #: The network of the tutorial's figure.
 PHASE_DIAGRAM_SETTINGS = dict(activation="erf", depth=3, width=1000, samples=100, classes=1,
@@ -99,8 +105,104 @@ def figures_page(docs: Path) -> tuple[list[str], int]:
     return lines, len(figs)
 
 
+def _pct(x) -> str:
+    return "—" if x is None or x != x else f"{100 * x:+.0f} %"
+
+
+def _eta(x) -> str:
+    return "—" if x is None or x != x else f"{x:.3g}"
+
+
+def _boundary_table(p: dict, key: str, label: str) -> list[str]:
+    rows = [["M", "η_c Gaussian-input theory", "η_c data kernel", label,
+             "error of the Gaussian-input theory", "error of the data kernel",
+             "smallest diverging η of the grid"]]
+    b = p[key]
+    for i, M in enumerate(p["widths"]):
+        se = b["se_log"][i]
+        rows.append([str(M), _eta(p["eta_c"]["gaussian"][i]), _eta(p["eta_c"]["data"][i]),
+                     f"{_eta(b['mid'][i])} (× e^±{se:.2f})",
+                     _pct(p[f"gaussian_vs_{key}"]["relative_error"][i]),
+                     _pct(p[f"data_vs_{key}"]["relative_error"][i]),
+                     _eta(p["grid_boundary"][i])])
+    rows.append(["mean |error|", "—", "—", "—",
+                 f"{100 * p[f'gaussian_vs_{key}']['mean_abs_relative_error']:.0f} %",
+                 f"{100 * p[f'data_vs_{key}']['mean_abs_relative_error']:.0f} %", "—"])
+    lines = [".. list-table::", "   :header-rows: 1", ""]
+    for row in rows:
+        lines.append("   * - " + rst_escape(row[0]))
+        lines += [f"     - {rst_escape(c)}" for c in row[1:]]
+    return lines + [""]
+
+
+def learning_rate_page(docs: Path) -> list[str]:
+    """reST lines of ``generated/learning_rate.inc`` (included by ``docs/data.rst``): the
+    ``stats --inputs`` run on the digits, the learning-rate figure and, per problem, the
+    measured boundaries against both predictions -- all read from the numbers stored beside
+    the figure, so the docs build runs no network.  Without them, a note says how to draw the
+    figure."""
+    import json
+    folder = Path(docs) / "figures"
+    png = folder / LEARNING_RATE_FIGURE
+    data = png.with_suffix(".json")
+    if not (png.is_file() and data.is_file()):
+        return note("note", "The learning-rate figure has not been drawn yet: run "
+                            "meanfield-sym figures --only learning_rate (needs scikit-learn, "
+                            "the data extra).")
+    res = json.loads(data.read_text())
+    st, lines = res["settings"], []
+    stats = res.get("stats_digits")
+    if stats:
+        pl = stats["payload"]
+        lines += ["Run on all the digits, the data kernel gives:", "",
+                  ".. code-block:: bash", "", f"   {stats['command']} --json", ""]
+        lines += [f"* N = {pl['samples']} inputs of d = {pl['features']} features; mean "
+                  f"diagonal of the Fisher dual (κ₁ of the data) {pl['kappa1_mean']:.4g}, "
+                  f"mean off-diagonal entry (κ₂) {pl['kappa2_mean']:.4g};",
+                  f"* λ_max = {pl['fim']['lambda_max']:.4g} and η_c = "
+                  f"{pl['eta_critical']:.3g} at M = {pl['width']:g}, C = {pl['classes']};"]
+        gauss = stats.get("gaussian_payload")
+        if gauss:
+            lines += [f"* the Gaussian-input theory (the same command without ``--inputs``, "
+                      f"``--samples {pl['samples']}``) gives λ_max = "
+                      f"{gauss['fim']['lambda_max']:.4g}, η_c = {gauss['eta_critical']:.3g}: "
+                      f"{gauss['eta_critical'] / pl['eta_critical']:.2f} times the data's."]
+        lines += [""]
+    lines += [f".. figure:: /figures/{LEARNING_RATE_FIGURE}", "   :width: 100%",
+              "   :alt: loss after gradient descent over width and learning rate", "",
+              f"   {st['activation']} networks, (σ_w², σ_b²) = ({st['sigma_w2']:g}, "
+              f"{st['sigma_b2']:g}), L = {st['depth']}, widths (d, M, M), "
+              f"{st['steps']} steps of full-batch gradient descent (μ = {st['momentum']:g}); "
+              f"grey cells diverged (the loss passed {st['blowup']:g} times its initial "
+              f"value). Red dashes: η_c of the Gaussian-input theory; white line: η_c of the "
+              f"data kernel; diamonds: the divergence boundary by bisection "
+              f"({st['bisection']} halvings), geometric mean over {st['networks']} networks; "
+              "triangles: the onset of the first loss increase. Drawn by meanfield-sym "
+              f"figures --only learning_rate in {res['seconds']:.0f} s.", ""]
+    from meanfield_sym.verdicts.learning_rate import PROBLEMS
+    for name in [n for n in PROBLEMS if n in res["problems"]]:
+        p = res["problems"][name]
+        lines += [f"**{rst_escape(p['title'])}** (N = {p['inputs']['N']}, d = "
+                  f"{p['inputs']['d']}, C = {p['classes']}, mean input overlap "
+                  f"{p['inputs']['mean_overlap']:.3f}):", ""]
+        if "onset" in p:
+            lines += _boundary_table(p, "onset", "measured onset")
+            lines += ["The same runs explode only at larger rates:", ""]
+        lines += _boundary_table(p, "boundary", "measured divergence boundary")
+        v = res["verdict"][name]
+        lines += [rst_escape(
+            f"Mean |relative error| against the measured {v['against']}: data kernel "
+            f"{100 * v['data']:.0f} %, Gaussian-input theory {100 * v['gaussian']:.0f} % — the "
+            f"{'data kernel' if v['better'] == 'data' else 'Gaussian-input theory'} is "
+            "closer."), ""]
+    return lines
+
+
 def write_figures(docs: Path, out: Path, written: set) -> dict:
-    """Write ``out/figures.rst`` (see :func:`figures_page`)."""
+    """Write ``out/figures.rst`` (see :func:`figures_page`) and ``out/learning_rate.inc``
+    (see :func:`learning_rate_page`)."""
     lines, count = figures_page(docs)
     write_page(out / "figures.rst", lines, written)
-    return {"figures": count}
+    lr = learning_rate_page(docs)
+    write_page(out / "learning_rate.inc", lr, written)
+    return {"figures": count, "learning_rate": not lr[0].startswith(".. note::")}

@@ -4,7 +4,9 @@
   lines against experiment points (± standard error over seeds), one panel per statistic
   (``meanfield-sym experiment --plot``);
 * :func:`make_figures` regenerates the figures of ``docs/figures`` (``meanfield-sym figures``):
-  the settings of the papers' figures reproduced by the finite-width witness.
+  the settings of the papers' figures reproduced by the finite-width witness, and
+  [US] Fig. 2 on the digits (:func:`figure_learning_rate`, with its numbers as JSON beside
+  the image).
 
 :func:`check_plot_path` and :func:`check_output_dir` refuse an unusable destination before any
 computation runs, so a long sweep never ends in a failed write.
@@ -23,7 +25,8 @@ from meanfield_sym.witnesses import finite_width as E
 
 __all__ = ["plot_sweep", "plot_formats", "check_plot_path", "check_output_dir", "FIGURES",
            "figure_universal", "figure_dependence_on_t", "figure_softmax", "figure_ngd",
-           "ngd_condition_numbers", "make_figures"]
+           "ngd_condition_numbers", "make_figures", "figure_learning_rate", "plot_learning_rate",
+           "digits_stats"]
 
 #: Formats matplotlib lists that are not image files written by matplotlib alone: PGF is
 #: typeset through LaTeX, raw/rgba are bare pixel buffers.
@@ -142,9 +145,10 @@ def plot_sweep(result: SweepResult, path: str) -> None:
     _draw_sweep(axes, result)
     s = result.settings
     kind = "F_cross" if s.softmax else ("NTK" if s.parameterization == "ntk" else "FIM")
+    data = "" if s.inputs is None else f", inputs {s.inputs_label} (d = {s.features})"
     fig.suptitle(f"{kind}: {s.activation}, σ_w²={s.sigma_w2:g}, σ_b²={s.sigma_b2:g}, "
-                 f"L={s.depth}, N={s.samples}, C={s.classes} (points: experiment ± s.e.; "
-                 "lines: theory)", fontsize=9)
+                 f"L={s.depth}, N={s.samples}, C={s.classes}{data} (points: experiment ± "
+                 "s.e.; lines: theory)", fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -304,6 +308,139 @@ def figure_ngd(path, widths=(50, 100, 200, 400, 800), samples=20, seeds=3, progr
     plt.close(fig)
 
 
+#: The network of the digits' ``stats --inputs`` run stored beside the learning-rate figure.
+DIGITS_STATS_ARGS = ("--activation", "relu", "--sigma-w2", "2", "--sigma-b2", "0.1",
+                     "--depth", "3", "--width", "1000", "--classes", "10")
+
+
+def digits_stats(folder) -> dict:
+    """``meanfield-sym stats --inputs digits.npy`` on all 1797 standardised digits (the
+    network of :data:`DIGITS_STATS_ARGS`): the JSON payload with the command line, and the
+    payload of the Gaussian-input ``stats`` for the same N and widths."""
+    import contextlib
+    import io
+    import json
+
+    from meanfield_sym.cli import main
+    from meanfield_sym.verdicts.learning_rate import load_digits_inputs
+    x, _ = load_digits_inputs()
+    path = os.path.join(folder, "digits.npy")
+    np.save(path, x)
+    def stats(*argv):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            code = main(["stats", *argv, *DIGITS_STATS_ARGS, "--json"])
+        if code != 0:
+            raise ValueError(f"meanfield-sym stats {' '.join(argv)} exited with status {code}")
+        return json.loads(buf.getvalue())
+    try:
+        payload = stats("--inputs", path)
+    finally:
+        os.remove(path)
+    payload["inputs"] = "digits.npy"
+    # the Gaussian-input theory of the same network: N and α_0 = d/M of the digits
+    gauss = stats("--samples", str(payload["samples"]),
+                  "--widths", ",".join(repr(float(a)) for a in payload["widths"]))
+    return {"command": "meanfield-sym stats --inputs digits.npy " + " ".join(DIGITS_STATS_ARGS),
+            "payload": payload, "gaussian_payload": gauss}
+
+
+def _edges(values):
+    """Cell edges on a log axis: geometric midpoints, extended by half a step at the ends."""
+    v = np.log(np.asarray(values, dtype=float))
+    if v.size == 1:
+        return np.exp(np.array([v[0] - 0.5, v[0] + 0.5]))
+    mid = (v[1:] + v[:-1]) / 2
+    return np.exp(np.concatenate([[2 * v[0] - mid[0]], mid, [2 * v[-1] - mid[-1]]]))
+
+
+def plot_learning_rate(result: dict, path: str) -> None:
+    """Draw :func:`meanfield_sym.verdicts.learning_rate.learning_rate_experiment`: one panel per
+    problem, the loss after the fixed number of steps over (M, η) (grey: diverged), the two
+    predicted η_c lines and the measured boundaries."""
+    import matplotlib.colors as mcolors
+    import matplotlib.patheffects as pe
+    from matplotlib.ticker import NullFormatter
+    check_plot_path(path)
+    plt = _pyplot()
+    from meanfield_sym.verdicts.learning_rate import PROBLEMS
+    probs = [(n, result["problems"][n]) for n in PROBLEMS if n in result["problems"]]
+    fig, axes = plt.subplots(1, len(probs), figsize=(5.2 * len(probs), 4.4), squeeze=False)
+    st = result["settings"]
+    for ax, (name, p) in zip(axes[0], probs):
+        M = np.array(p["widths"], dtype=float)
+        eta = np.array(p["etas"], dtype=float)
+        final = np.array([[np.nan if v is None else v for v in row] for row in p["final_loss"]])
+        init = np.array(p["initial_loss"], dtype=float)
+        onehot = name == "digits_onehot"
+        with np.errstate(divide="ignore", invalid="ignore"):
+            val = np.log10(final if onehot else final / init)
+        cmap = plt.get_cmap("viridis").with_extremes(bad="0.6")
+        mesh = ax.pcolormesh(_edges(M), _edges(eta), np.ma.masked_invalid(val).T, cmap=cmap,
+                             norm=mcolors.Normalize(np.nanmin(val), np.nanmax(val)),
+                             shading="flat")
+        fig.colorbar(mesh, ax=ax, label=("log10 loss" if onehot else
+                                         "log10 (loss / initial loss)")
+                     + f" after {st['steps']} steps")
+        mm = np.geomspace(M[0], M[-1], 50)
+        for key, style, lab in (("gaussian", "r--", "η_c, Gaussian-input theory"),
+                                ("data", "w-", "η_c, data kernel")):
+            e = np.array(p["eta_c"][key])
+            edge = [pe.Stroke(linewidth=3.2, foreground="k"), pe.Normal()] if key == "data" \
+                else None
+            ax.plot(mm, np.exp(np.interp(np.log(mm), np.log(M), np.log(e))), style, lw=1.8,
+                    label=lab, path_effects=edge)
+        marks = [("boundary", "kD", "measured divergence boundary")]
+        if onehot:
+            marks.append(("onset", "w^", "measured onset (first loss increase)"))
+        for key, fmt, lab in marks:
+            mid, se = np.array(p[key]["mid"]), np.array(p[key]["se_log"])
+            ax.errorbar(M, mid, yerr=[mid * (1 - np.exp(-se)), mid * (np.exp(se) - 1)],
+                        fmt=fmt, ms=5, mec="k", capsize=2, label=lab)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xticks(M, [f"{m:g}" for m in M])
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlabel("width M")
+        ax.set_ylabel("learning rate η")
+        ax.set_title(f"{p['title']} (N = {p['inputs']['N']}, d = {p['inputs']['d']})",
+                     fontsize=9)
+        ax.legend(fontsize=7, loc="lower left")
+    fig.suptitle(f"Universal statistics Fig. 2 setting: {st['activation']} "
+                 f"(σ_w², σ_b²) = ({st['sigma_w2']:g}, {st['sigma_b2']:g}), L = {st['depth']}, "
+                 f"full-batch gradient descent, μ = {st['momentum']:g}; grey: diverged",
+                 fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110, metadata={"Software": None})
+    plt.close(fig)
+
+
+def figure_learning_rate(path, widths=(50, 100, 200, 400), per_class=10, steps=100,
+                         bisection=6, etas=None, progress=None):
+    """[US] Fig. 2: the loss after a fixed number of gradient steps over (M, η) on Gaussian
+    teacher data and on the scikit-learn digits, with η_c from the Gaussian-input theory and
+    from the data kernel (:mod:`meanfield_sym.verdicts.learning_rate`).  Writes the PNG and,
+    beside it, the numbers as JSON (same name, ``.json``), with the output of
+    ``stats --inputs`` on all the digits (:func:`digits_stats`).  Needs scikit-learn."""
+    import json
+
+    from meanfield_sym.cli.args import to_jsonable
+    from meanfield_sym.verdicts.learning_rate import (LearningRateSettings,
+                                                      learning_rate_experiment,
+                                                      load_digits_inputs)
+    load_digits_inputs(1)   # a missing scikit-learn is reported before any work
+    kw = dict(widths=tuple(widths), per_class=per_class, steps=steps, bisection=bisection)
+    if etas is not None:
+        kw["etas"] = tuple(etas)
+    result = learning_rate_experiment(LearningRateSettings(**kw), progress)
+    result["stats_digits"] = digits_stats(os.path.dirname(os.path.abspath(path)))
+    plot_learning_rate(result, path)
+    with open(os.path.splitext(path)[0] + ".json", "w") as fh:
+        json.dump(to_jsonable(result), fh, indent=1)
+        fh.write("\n")
+    return result
+
+
 #: The documentation figures: name → (file, function, settings of a quick smoke run).  The
 #: committed figures use the functions' defaults.
 FIGURES = {
@@ -314,6 +451,9 @@ FIGURES = {
     "softmax": ("pathological_fig4_softmax.png", figure_softmax,
                 dict(widths=(100, 200), seeds=2, samples=20)),
     "ngd": ("ngd_isotropy.png", figure_ngd, dict(widths=(50, 100), seeds=2, samples=10)),
+    "learning_rate": ("universal_fig2_learning_rate.png", figure_learning_rate,
+                      dict(widths=(40, 80), per_class=3, steps=40, bisection=3,
+                           etas=(0.003, 0.01, 0.03, 0.1))),
 }
 
 
@@ -331,6 +471,15 @@ def make_figures(outdir="docs/figures", quick: bool = False, only=None) -> list:
                          f"known figures: {', '.join(FIGURES)}")
     check_output_dir(outdir)
     _pyplot()
+    from meanfield_sym.verdicts.learning_rate import MissingExtra, load_digits_inputs
+    if "learning_rate" in names:
+        try:
+            load_digits_inputs(1)
+        except MissingExtra as exc:
+            if only is not None:   # asked for by name: the missing extra is the error
+                raise
+            print(f"[figures] skipping learning_rate: {exc}", file=sys.stderr)
+            names.remove("learning_rate")
     os.makedirs(outdir, exist_ok=True)
     written = []
     for name in names:

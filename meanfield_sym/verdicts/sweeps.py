@@ -53,7 +53,7 @@ from __future__ import annotations
 import math
 import numbers
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
@@ -67,7 +67,7 @@ from meanfield_sym.activation.function import get_activation
 __all__ = [
     "QUANTITIES", "Z_CRIT", "SE_FLOOR_REL", "SweepSettings", "SweepResult", "seed_for",
     "width_sweep", "theory_for", "measure", "Agreement", "agreement", "mc_witness", "CORRECTION_POWER", "format_rows",
-    "progress_bar", "memory_bytes",
+    "progress_bar", "memory_bytes", "data_widths",
 ]
 
 #: the statistics of a sweep row
@@ -121,7 +121,7 @@ class SweepSettings:
     widths : tuple of int
         The widths M (all layers 0..L−1 of width M, α_l = 1).
     samples : int
-        N, Gaussian inputs x ~ N(0, I_M).
+        N, Gaussian inputs x ~ N(0, I_M); with ``inputs``, their number of rows.
     classes : int
         C outputs.
     seeds : int or dict
@@ -133,6 +133,15 @@ class SweepSettings:
         under the NTK parameterisation ([PS] Sec. 4.1), statistics over its CN eigenvalues.
     seed : int
         Base of :func:`seed_for`.
+    inputs : (N, d) array, optional
+        Fixed inputs (one per row, any norms) instead of Gaussian ones: every network has the
+        data's d input units and widths (d, M, …, M), and the theory is the data kernel of
+        :func:`meanfield_sym.meanfield.data.data_statistics` with α_0 = d/M (the per-pair
+        order parameters of :mod:`meanfield_sym.meanfield.gram`).  Needs depth >= 3 for the
+        FIM: with d fixed, depth 2 has no M × M layer, and the O(M) biases and output weights
+        are then not negligible against the theory's αM² parameters.
+    inputs_label : str
+        Where the inputs came from (a file name), for the JSON settings.
     """
 
     activation: str
@@ -147,6 +156,8 @@ class SweepSettings:
     parameterization: str = "standard"
     seed: int = 0
     params: dict = field(default_factory=dict)
+    inputs: object = field(default=None, repr=False, compare=False)
+    inputs_label: str = ""
 
     def __post_init__(self):
         checks.variance(self.sigma_w2, "sigma_w2")
@@ -178,6 +189,31 @@ class SweepSettings:
                 or self.seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
         get_activation(self.activation, **dict(self.params))  # fail fast on a bad name
+        if self.inputs is not None:
+            self._check_inputs()
+
+    def _check_inputs(self):
+        from meanfield_sym.meanfield.gram import check_inputs
+        x = check_inputs(self.inputs, self.inputs_label or "inputs")
+        x.setflags(write=False)
+        object.__setattr__(self, "inputs", x)
+        if self.samples != x.shape[0]:
+            raise ValueError(f"samples N = {self.samples} disagrees with the {x.shape[0]} rows "
+                             "of the inputs (N is the number of inputs)")
+        if self.softmax:
+            raise ValueError("the softmax (cross-entropy) Fisher statistics of Theorem 3.3 "
+                             "need the equal-norm κ₁, κ₂ of Gaussian inputs; they are not "
+                             "available for given inputs")
+        if self.depth < 3 and self.parameterization == "standard":
+            raise ValueError("given inputs need depth >= 3 for the Fisher statistics: with the "
+                             f"data's d = {x.shape[1]} input units fixed, depth 2 has no M × M "
+                             "layer and its O(M) biases and output weights are not negligible "
+                             "against the theory's αM² parameters")
+
+    @property
+    def features(self) -> int | None:
+        """d, the input width of the given inputs (None for Gaussian inputs)."""
+        return None if self.inputs is None else int(self.inputs.shape[1])
 
     def seeds_at(self, width: int) -> int:
         """How many networks are sampled at ``width``."""
@@ -188,7 +224,8 @@ class SweepSettings:
         return checks.positive_int(self.seeds, "seeds")
 
     def to_json(self) -> dict:
-        d = asdict(self)
+        d = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "inputs"}
+        d = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in d.items()}
         d["widths"] = list(self.widths)
         d["params"] = {k: str(v) for k, v in dict(self.params).items()}
         if isinstance(self.seeds, Mapping):
@@ -198,6 +235,12 @@ class SweepSettings:
                        "Pathological spectra Sec. 4.1 (NTK, eigenvalues over CN)"
                        if self.parameterization == "ntk" else
                        "Universal statistics Thms 1, 3, 4 / Pathological spectra Thm 3.1 (FIM)")
+        if self.inputs is not None:
+            d["inputs"] = self.inputs_label or "array"
+            d["features"] = self.features
+            d["theory"] = ("data kernel (meanfield_sym.meanfield.data: per-pair order "
+                           "parameters of the given inputs, alpha_0 = d/M): "
+                           + ("NTK Theta" if self.parameterization == "ntk" else "FIM"))
         return d
 
 
@@ -220,14 +263,50 @@ def _network_theory(settings: SweepSettings, width: int) -> dict:
     return _THEORY_CACHE[key]
 
 
+def _inputs_digest(x: np.ndarray) -> str:
+    import hashlib
+    return hashlib.sha256(np.ascontiguousarray(x, dtype=float).tobytes()).hexdigest() + \
+        str(x.shape)
+
+
+def data_widths(depth: int, width: int, features: int) -> np.ndarray:
+    """α_0..α_{L−1} = (d/M, 1, …, 1): the networks on given inputs have d input units."""
+    return np.array([features / width] + [1.0] * (depth - 1))
+
+
+def _data_theory(settings: SweepSettings, width: int) -> dict:
+    """:func:`meanfield_sym.meanfield.data.data_statistics` of the given inputs at width M
+    (the Gram matrices do not depend on M and are computed once)."""
+    from meanfield_sym.kernels.pair import pair_kernels
+    from meanfield_sym.meanfield.data import data_statistics
+    from meanfield_sym.meanfield.gram import gram
+    s = settings
+    base = (s.activation, tuple(sorted((k, str(v)) for k, v in dict(s.params).items())),
+            s.sigma_w2, s.sigma_b2, s.depth, _inputs_digest(s.inputs))
+    if ("gram",) + base not in _THEORY_CACHE:
+        pk = pair_kernels(s.activation, **dict(s.params))
+        _THEORY_CACHE[("gram",) + base] = gram(pk, s.inputs, s.sigma_w2, s.sigma_b2, s.depth)
+    key = ("data",) + base + (width, s.classes)
+    if key not in _THEORY_CACHE:
+        g = replace(_THEORY_CACHE[("gram",) + base],
+                    widths=data_widths(s.depth, width, s.features))
+        _THEORY_CACHE[key] = data_statistics(g, width, s.classes)
+    return _THEORY_CACHE[key]
+
+
 def theory_for(settings: SweepSettings, width: int, witness: E.Witness | None = None) -> dict:
     """Mean-field values ``{quantity: value}`` at width M (plus ``lambda_max_upper`` for the
     softmax Fisher, whose λ_max the theory only brackets).
 
     Standard: :func:`statistics.fim_statistics`; NTK: :func:`statistics.ntk_statistics`;
     softmax: :func:`statistics.softmax_fim_statistics` with β₁–β₄ from the sampled network's
-    own softmax outputs (so ``witness`` is required).
+    own softmax outputs (so ``witness`` is required).  Given inputs: the data kernel
+    (:func:`meanfield_sym.meanfield.data.data_statistics`), FIM or NTK.
     """
+    if settings.inputs is not None:
+        st = _data_theory(settings, width)
+        src = st["ntk"] if settings.parameterization == "ntk" else st["fim"]
+        return {q: float(src[q]) for q in QUANTITIES}
     st = _network_theory(settings, width)
     if settings.softmax:
         if witness is None:
@@ -253,6 +332,14 @@ def measure(witness: E.Witness, settings: SweepSettings) -> dict:
 
 
 def _simulate(settings: SweepSettings, width: int, index: int) -> E.Witness:
+    if settings.inputs is not None:
+        net = E.sample_network(settings.activation,
+                               [settings.features] + [width] * (settings.depth - 1),
+                               settings.classes, settings.sigma_w2, settings.sigma_b2,
+                               parameterization=settings.parameterization,
+                               seed=seed_for(settings.seed, width, index),
+                               **dict(settings.params))
+        return E.Witness(net, settings.inputs)
     return E.simulate(settings.activation, depth=settings.depth, width=width,
                       samples=settings.samples, classes=settings.classes,
                       sigma_w2=settings.sigma_w2, sigma_b2=settings.sigma_b2,
@@ -269,16 +356,18 @@ _FLOAT = 8
 _DUAL_TEMPORARIES = 6
 
 
-def memory_bytes(depth: int, width: int, samples: int, classes: int) -> int:
+def memory_bytes(depth: int, width: int, samples: int, classes: int,
+                 input_width: int | None = None) -> int:
     """Peak memory of one sampled network and its witness (bytes), as
     :func:`meanfield_sym.witnesses.finite_width.simulate` and :func:`measure` allocate it.
 
-    Counted in float64 numbers, with M the width (all layers 0..L−1), N the samples, C the
-    classes:
+    Counted in float64 numbers, with M the width (layers 1..L−1; also the input layer unless
+    ``input_width`` M_0 is given), N the samples, C the classes:
 
-    * the weights Σ_l M_l M_{l−1} = (L − 1)M² + CM and biases, plus the standard-normal draw
-      of one layer (M²) before it is scaled;
-    * the inputs and forward signals h^l, φ'(u^l): (2L − 1)NM, and one pre-activation NM;
+    * the weights Σ_l M_l M_{l−1} = (L − 2)M² + M_0 M + CM and biases, plus the
+      standard-normal draw of one layer (M²) before it is scaled;
+    * the inputs and forward signals h^l, φ'(u^l): N M_0 + (2L − 2)NM, and one
+      pre-activation NM;
     * the backward signals δ^l and ∇_{h^{l−1}} f of one layer: 2CNM;
     * the Gram matrices: L N² (h), 2L (CN)² (δ and ∇_h f);
     * the square temporaries of the statistics: ``_DUAL_TEMPORARIES`` (CN)².
@@ -289,9 +378,10 @@ def memory_bytes(depth: int, width: int, samples: int, classes: int) -> int:
     True
     """
     L, M, N, C = int(depth), int(width), int(samples), int(classes)
+    M0 = M if input_width is None else int(input_width)
     cn = C * N
-    floats = ((L - 1) * M * M + C * M + (L - 1) * M + C + M * M
-              + 2 * L * N * M + 2 * cn * M
+    floats = ((L - 2) * M * M + M0 * M + C * M + (L - 1) * M + C + max(M, M0) * M
+              + N * M0 + (2 * L - 1) * N * M + 2 * cn * max(M, M0)
               + L * N * N + 2 * L * cn * cn + _DUAL_TEMPORARIES * cn * cn)
     return _FLOAT * floats
 

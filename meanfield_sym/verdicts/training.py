@@ -24,7 +24,7 @@ import numpy as np
 from meanfield_sym import checks
 from meanfield_sym.witnesses import finite_width as E
 
-__all__ = ["gradient_descent"]
+__all__ = ["gradient_descent", "perturbed", "train"]
 
 
 def _loss_grad(network: E.Network, x, y):
@@ -38,36 +38,48 @@ def _loss_grad(network: E.Network, x, y):
         return math.inf, None, None
 
 
-def gradient_descent(network: E.Network, x, *, eta: float, momentum: float = 0.0,
-                     steps: int = 100, perturbation: float = 1e-3, seed=0,
-                     blowup: float = 1e6) -> dict:
-    """Gradient descent with momentum from a small perturbation of a global minimum.
+def train(network: E.Network, x, y, *, eta: float, momentum: float = 0.0, steps: int = 100,
+          blowup: float = 1e6) -> dict:
+    """Full-batch gradient descent with momentum on the squared loss, from ``network``'s own
+    parameters.
 
-    Teacher-student problem of [US] Theorem 7: the teacher is ``network`` (θ*, a random
-    network of [US] Eq. (8)), the targets are its outputs y = f(x; θ*), so θ* is a global
-    minimum with zero loss of E(θ) = Σ_n ‖f(x_n; θ) − y_n‖²/(2N), whose Hessian there is the
-    FIM F.  The student starts at θ* + ε ξ (ξ drawn with the initialisation variances,
-    ε = ``perturbation``) and runs θ_{t+1} = θ_t − η∇E(θ_t) + μ(θ_t − θ_{t−1})
-    ([US] Eq. (19)); [US] Lemma 6 says it diverges from θ* when η > 2(1 + μ)/λ_max(F).
-    θ = (W, b), the actual weights (biases stay fixed when the network has none).
+    θ_{t+1} = θ_t − η∇E(θ_t) + μ(θ_t − θ_{t−1}) ([US] Eq. (19)) on
+    E(θ) = Σ_n ‖f(x_n; θ) − y_n‖²/(2N) ([US] Eq. (4)), θ = (W, b) the actual weights (biases
+    stay fixed when the network has none).
 
-    Returns ``{"losses": array, "diverged": bool, "converged": bool, "steps": int}``:
-    diverged when the loss exceeds ``blowup`` × its initial value (or is not finite, which
-    includes a forward pass whose activations overflow); converged when, after all steps, it
-    has not diverged and is below its initial value.
+    Parameters
+    ----------
+    network : Network
+        The starting point (a random initialisation, or a perturbed teacher).
+    x : (N, M_0) array
+    y : (N, C) array
+        Targets.
+    eta : float
+        Learning rate η > 0.
+    momentum : float
+        μ, −1 < μ < 1.
+    steps : int
+        Number of updates.
+    blowup : float
+        The run has diverged once the loss exceeds ``blowup`` × its initial value (or is not
+        finite, which includes a forward pass whose activations overflow).
+
+    Returns
+    -------
+    dict
+        ``{"losses": array, "diverged": bool, "converged": bool, "steps": int}``: converged
+        when, after all steps, it has not diverged and the loss is below its initial value.
     """
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be positive and finite, got {eta!r}")
     if not (math.isfinite(momentum) and -1 < momentum < 1):
         raise ValueError(f"momentum must satisfy -1 < mu < 1, got {momentum!r}")
     steps = checks.positive_int(steps, "steps")
+    if not (math.isfinite(blowup) and blowup > 1):
+        raise ValueError(f"blowup must be a finite number > 1, got {blowup!r}")
     x = np.asarray(x, dtype=float)
-    y = network.forward(x).f
-    rng = np.random.default_rng(seed)
-    ws = [w + perturbation * np.sqrt(sw / w.shape[1]) * rng.standard_normal(w.shape)
-          for w, sw in zip(network.weights, network.sigma_w2)]
-    bs = [b + perturbation * np.sqrt(sb) * rng.standard_normal(b.shape) if network.bias
-          else b.copy() for b, sb in zip(network.biases, network.sigma_b2)]
+    ws = [np.array(w) for w in network.weights]
+    bs = [np.array(b) for b in network.biases]
     vw = [np.zeros_like(w) for w in ws]
     vb = [np.zeros_like(b) for b in bs]
     losses = []
@@ -91,3 +103,36 @@ def gradient_descent(network: E.Network, x, *, eta: float, momentum: float = 0.0
     converged = bool(not diverged and losses[-1] < losses[0])
     return {"losses": losses, "diverged": diverged, "converged": converged,
             "steps": len(losses) - 1}
+
+
+def perturbed(network: E.Network, perturbation: float = 1e-3, seed=0) -> E.Network:
+    """θ* + ε ξ: ``network`` with every weight and bias moved by ε times a draw with its
+    initialisation variance (σ_w²/M_{l−1}, σ_b²); ε = ``perturbation``."""
+    rng = np.random.default_rng(seed)
+    ws = [w + perturbation * np.sqrt(sw / w.shape[1]) * rng.standard_normal(w.shape)
+          for w, sw in zip(network.weights, network.sigma_w2)]
+    bs = [b + perturbation * np.sqrt(sb) * rng.standard_normal(b.shape) if network.bias
+          else b.copy() for b, sb in zip(network.biases, network.sigma_b2)]
+    return dataclasses.replace(network, weights=tuple(ws), biases=tuple(bs))
+
+
+def gradient_descent(network: E.Network, x, *, eta: float, momentum: float = 0.0,
+                     steps: int = 100, perturbation: float = 1e-3, seed=0,
+                     blowup: float = 1e6) -> dict:
+    """Gradient descent with momentum from a small perturbation of a global minimum.
+
+    Teacher-student problem of [US] Theorem 7: the teacher is ``network`` (θ*, a random
+    network of [US] Eq. (8)), the targets are its outputs y = f(x; θ*), so θ* is a global
+    minimum with zero loss of E(θ) = Σ_n ‖f(x_n; θ) − y_n‖²/(2N), whose Hessian there is the
+    FIM F.  The student starts at θ* + ε ξ (:func:`perturbed`, ε = ``perturbation``) and runs
+    :func:`train`; [US] Lemma 6 says it diverges from θ* when η > 2(1 + μ)/λ_max(F).
+
+    Returns ``{"losses": array, "diverged": bool, "converged": bool, "steps": int}`` as
+    :func:`train`.
+    """
+    if not (math.isfinite(eta) and eta > 0):
+        raise ValueError(f"eta must be positive and finite, got {eta!r}")
+    x = np.asarray(x, dtype=float)
+    y = network.forward(x).f
+    return train(perturbed(network, perturbation, seed), x, y, eta=eta, momentum=momentum,
+                 steps=steps, blowup=blowup)
