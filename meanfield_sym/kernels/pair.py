@@ -928,7 +928,8 @@ class PairKernels:
                 n, m = np.unravel_index(np.argmax(np.where(bad, excess / ss, -np.inf)), q.shape)
                 raise ValueError(f"q(n,m)^2 > q(n,n) q(m,m) beyond rounding at n={n}, m={m}: "
                                  "not a covariance matrix")
-            qc = np.clip(q, -ss, ss)
+            qc = q.copy()                     # only the few entries past rounding move
+            qc[over] = np.copysign(ss[over], q[over])
         del over
         eq_layer = getattr(self.equal, "layer", None)
         names = ("two_point", "two_point_prime") if prime else ("two_point",)
