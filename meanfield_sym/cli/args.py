@@ -6,10 +6,9 @@ is strict: non-finite numbers become ``null`` (``to_jsonable``).
 """
 from __future__ import annotations
 
-import json
 import math
 
-import numpy as np
+from meanfield_sym.strict_json import dumps, to_jsonable
 
 __all__ = ["plain", "parse_params", "numbers", "variance", "depth", "widths", "positive_int",
            "add_network_options", "add_size_options", "to_jsonable", "dumps"]
@@ -116,31 +115,3 @@ def add_size_options(p, defaults: bool = True):
     p.add_argument("--classes", type=int, default=1 if defaults else None,
                    help="number of outputs C (default 1)")
     p.add_argument("--momentum", type=float, default=0.0, help="momentum μ for η_c (default 0)")
-
-
-def to_jsonable(obj):
-    """Plain JSON values: arrays → (nested) lists, scalars → float, non-finite → None."""
-    if obj is None or isinstance(obj, (str, bool)):
-        return obj
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    arr = np.asarray(obj)
-    if arr.dtype == bool:
-        return arr.tolist()
-    if arr.ndim == 0:
-        v = float(arr)
-        return v if math.isfinite(v) else None
-    return [to_jsonable(v) for v in arr]
-
-
-
-
-def dumps(obj) -> str:
-    """Strict JSON text (no NaN/Infinity) of :func:`to_jsonable` (obj)."""
-    return json.dumps(to_jsonable(obj), indent=2, allow_nan=False)

@@ -317,22 +317,22 @@ def digits_stats(folder) -> dict:
     """``meanfield-sym stats --inputs digits.npy`` on all 1797 standardised digits (the
     network of :data:`DIGITS_STATS_ARGS`): the JSON payload with the command line, and the
     payload of the Gaussian-input ``stats`` for the same N and widths."""
-    import contextlib
-    import io
     import json
+    import subprocess
+    import sys
 
-    from meanfield_sym.cli import main
     from meanfield_sym.verdicts.learning_rate import load_digits_inputs
     x, _ = load_digits_inputs()
     path = os.path.join(folder, "digits.npy")
     np.save(path, x)
     def stats(*argv):
-        buf = io.StringIO()
-        with contextlib.redirect_stdout(buf):
-            code = main(["stats", *argv, *DIGITS_STATS_ARGS, "--json"])
-        if code != 0:
-            raise ValueError(f"meanfield-sym stats {' '.join(argv)} exited with status {code}")
-        return json.loads(buf.getvalue())
+        # the command line itself, as a user runs it (python -m meanfield_sym = meanfield-sym)
+        proc = subprocess.run([sys.executable, "-m", "meanfield_sym", "stats", *argv,
+                               *DIGITS_STATS_ARGS, "--json"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise ValueError(f"meanfield-sym stats {' '.join(argv)} exited with status "
+                             f"{proc.returncode}: {proc.stderr.strip()}")
+        return json.loads(proc.stdout)
     try:
         payload = stats("--inputs", path)
     finally:
@@ -424,7 +424,7 @@ def figure_learning_rate(path, widths=(50, 100, 200, 400), per_class=10, steps=1
     ``stats --inputs`` on all the digits (:func:`digits_stats`).  Needs scikit-learn."""
     import json
 
-    from meanfield_sym.cli.args import to_jsonable
+    from meanfield_sym.strict_json import to_jsonable
     from meanfield_sym.verdicts.learning_rate import (LearningRateSettings,
                                                       learning_rate_experiment,
                                                       load_digits_inputs)
