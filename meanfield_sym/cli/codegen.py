@@ -72,7 +72,9 @@ def run(args) -> int:
         folder = Path(args.dir) if args.dir is not None else codegen.GENERATED_DIR
         if not folder.is_dir():
             raise ValueError(f"--dir {str(folder)!r} is not a folder")
-        bad = codegen.check_shipped(names, folder, diff_lines=max(args.diff, 0))
+        if args.diff < 0:
+            raise ValueError(f"--diff must be >= 0 (lines of diff per file), got {args.diff}")
+        bad = codegen.check_shipped(names, folder, diff_lines=args.diff)
         checked = len(names) if names is not None else \
             len(codegen.SHIPPED) + len(codegen.TABULATED)
         if not bad:

@@ -207,6 +207,14 @@ CASES = [
     (["codegen", "--check", "--dir", "{tmp}/nodir"], 2, "not a folder"),
     (["codegen", "relu", "--check"], 2, "no ACTIVATION"),
     (["codegen", "nosuch", "--out", "{tmp}/n.py"], 2, "unknown"),
+    (["codegen", "--check", "--diff", "3", "--only", "relu"], 0, None),
+    (["codegen", "--check", "--diff", "-1", "--only", "relu"], 2, "--diff must be >= 0"),
+    (["codegen", "--check", "--diff", "x"], 2, "invalid int"),
+    # --- verify (the fast scripts take seconds each: one small script) ---------------------
+    (["verify", "--only", "us_appB3_linear", "--wide"], 0, None),
+    (["verify", "--only", "us_appB3_linear", "--json"], 0, None),
+    (["verify", "--slow", "--only", "nosuch"], 2, "names no derivation script"),
+    (["verify", "--only"], 2, "expected one argument"),
     (["codegen", "9**9**9", "--out", "{tmp}/n.py"], 2, "number too large"),
     # --- top level ------------------------------------------------------------------------
     (["--version"], 0, None),
