@@ -840,23 +840,18 @@ class QuadratureKernels:
 
     def __post_init__(self):
         act = self.activation
-        numeric = isinstance(act, NumericActivation)
+        if not isinstance(act, NumericActivation):   # one float64 view, parities decided once
+            act = NumericActivation.from_activation(act)
         self._phi = act.numpy_function
         self._dphi = act.numpy_prime
-        self._kinks = tuple(float(k) for k in act.kinks)
-        self._atoms = [(float(k), float(w)) for k, w in act.prime_atoms if float(w) != 0.0]
-        self._scale = _SCALE_HINTS.get(getattr(act, "name", ""), 1.0)
-        self._known_scale = getattr(act, "name", "") in _EXACT_SCALES
-        if act.kinks:
-            self._par, self._dpar = 0, 0
-        elif numeric:               # decided by the derivation that printed φ and φ'
-            self._par, self._dpar = act.parity, act.prime_parity
-        else:
-            self._par = _sympy_parity(act.expr)
-            self._dpar = _sympy_parity(act.prime_regular)
+        self._kinks = act.kinks
+        self._atoms = [(k, w) for k, w in act.prime_atoms if w != 0.0]
+        self._scale = _SCALE_HINTS.get(act.name or "", 1.0)
+        self._known_scale = (act.name or "") in _EXACT_SCALES
+        self._par, self._dpar = (0, 0) if act.kinks else (act.parity, act.prime_parity)
         self._sq = lambda x: _call(self._phi, x) ** 2
         self._dsq = lambda x: _call(self._dphi, x) ** 2
-        self._dphi_is_zero = act.prime_is_zero if numeric else _is_zero(act.prime_regular)
+        self._dphi_is_zero = act.prime_is_zero
 
     def _check(self, values, err, absint, what):
         """Raise unless every error estimate meets :func:`target` (relative to max(|I|, 1e-3 E|fg|))."""

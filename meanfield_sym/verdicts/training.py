@@ -130,8 +130,6 @@ def gradient_descent(network: E.Network, x, *, eta: float, momentum: float = 0.0
     Returns ``{"losses": array, "diverged": bool, "converged": bool, "steps": int}`` as
     :func:`train`.
     """
-    if not (math.isfinite(eta) and eta > 0):
-        raise ValueError(f"eta must be positive and finite, got {eta!r}")
     x = np.asarray(x, dtype=float)
     y = network.forward(x).f
     return train(perturbed(network, perturbation, seed), x, y, eta=eta, momentum=momentum,
